@@ -1,0 +1,1 @@
+//! Feedboard: live MQTT dashboards in the browser.
