@@ -1,1 +1,58 @@
-fn main() {}
+//! Feedboard's project automation (matklad's xtask pattern): `cargo xtask <task>`.
+//!
+//! It installs what the build needs into a user-local tools directory, builds the app
+//! with Trunk, runs the demo, and runs every test. Standard library only, so it builds
+//! in seconds on a fresh clone.
+
+mod build;
+mod demo;
+mod process;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  demo [--http-port N] [--ws-port N] [--tcp-port N] [--broker URL]
+        build the app and serve it with the demo broker and simulated devices
+  test  formatting, lints (native and wasm32), the app build, browser tests,
+        doc tests, native and end-to-end tests; stops at the first failure
+
+Both install missing tools first (into $FEEDBOARD_TOOLS, default ~/.cache/feedboard-tools;
+system packages with apt-get).";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let repo = repo_root();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(&repo, &args[1..]),
+        Some("test") if args.len() == 1 => test::run(&repo),
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives in `<root>/xtask`.
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
