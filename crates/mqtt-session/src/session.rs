@@ -1,0 +1,969 @@
+//! The session state machine: [`Session`] and [`ConnectionState`].
+
+mod inflight;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use bytes::Bytes;
+use core::time::Duration;
+
+use crate::backoff::{Backoff, Rng};
+use crate::codec::{self, ConnAckInfo, DecodeError, Decoder, InboundPublish, Incoming, Outgoing};
+use crate::error::Error;
+use crate::event::{Event, Message, MessageProperties, Refusal};
+use crate::options::{ConnectOptions, ProtocolVersion, QoS};
+use crate::queue::{OfflineQueue, QueuedPublish};
+use crate::time::Instant;
+use crate::topic::{validate_topic_filter, validate_topic_name};
+use inflight::{InFlight, Outbound, PacketIds, Stage};
+
+/// The largest remaining length MQTT can encode.
+const MAX_REMAINING_LENGTH: usize = 268_435_455;
+
+/// Where the session is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConnectionState {
+    /// `connect` was never called.
+    Idle,
+    /// [`Event::TransportRequested`] was emitted; waiting for `handle_transport_open`.
+    WaitingForTransport,
+    /// CONNECT sent; waiting for CONNACK.
+    Connecting,
+    /// CONNACK accepted; traffic flows.
+    Connected,
+    /// The connection was lost; a reconnect is scheduled at `poll_timeout`.
+    ReconnectWait,
+    /// Stopped by `disconnect` or by a refusal that retrying cannot fix.
+    Disconnected,
+}
+
+/// The small timer table; `poll_timeout` reports the earliest entry.
+#[derive(Debug, Default, Clone, Copy)]
+struct Timers {
+    /// CONNACK deadline.
+    connack: Option<Instant>,
+    /// When to send PINGREQ (keep-alive after the last packet sent).
+    ping: Option<Instant>,
+    /// PINGRESP deadline.
+    pingresp: Option<Instant>,
+    /// When to request a new transport.
+    reconnect: Option<Instant>,
+}
+
+impl Timers {
+    fn earliest(&self) -> Option<Instant> {
+        [self.connack, self.ping, self.pingresp, self.reconnect]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}
+
+/// A sans-IO MQTT client session.
+///
+/// # How a driver calls it
+///
+/// 1. `Session::new(seed)`, then `connect(options, now)`.
+/// 2. On any input — `handle_bytes`, `handle_timeout`, `handle_transport_open`,
+///    `connection_lost`, or a command (`subscribe`, `publish`, ...) — then:
+/// 3. drain [`poll_event`](Session::poll_event) until `None`, reacting to
+///    [`Event::TransportRequested`] (open a WebSocket, then call `handle_transport_open`)
+///    and [`Event::ConnectionLost`] / [`Event::Disconnected`] (close the socket after
+///    sending what `poll_transmit` still holds, and do not report that close back);
+/// 4. then [`poll_transmit`](Session::poll_transmit) until `None`, one `ws.send` each (it
+///    coalesces everything pending into one buffer);
+/// 5. then re-arm the one timer at [`poll_timeout`](Session::poll_timeout), calling
+///    `handle_timeout(now)` when it fires.
+///
+/// # Behaviour worth knowing
+///
+/// - **Keep-alive**: PINGREQ when nothing was sent for `keep_alive`; if no PINGRESP comes
+///   within `keep_alive / 2` clamped to 5..=30 s, the connection is lost with
+///   [`Error::KeepAliveTimeout`] and a reconnect is scheduled.
+/// - **Reconnect**: after any loss the session waits `initial * 2^n` (capped at `max`,
+///   with "equal jitter": uniform in `[d/2, d]`), then emits `TransportRequested`, forever.
+///   The count resets on an accepted CONNACK. It does *not* reconnect after a CONNACK
+///   refusal retrying cannot fix — bad user name or password, not authorized, banned, bad
+///   authentication method, unsupported protocol version, client identifier not valid —
+///   it emits `ConnectionLost { BrokerRefused }` then `Disconnected` and stops. Server
+///   unavailable, busy and every other refusal or loss is retried.
+/// - **Resumed session** (`session_present`): unacknowledged QoS 1/2 publishes are
+///   retransmitted with DUP set, PUBRELs re-sent, unanswered (UN)SUBSCRIBEs re-sent.
+/// - **Session not resumed**: the new session knows nothing, so unacknowledged publishes
+///   are sent again as new messages (DUP clear, same packet id) — at-least-once is kept;
+///   QoS 2 publishes the broker had already received (PUBREC seen) are dropped from the
+///   in-flight table and reported as [`Event::Published`]; every remembered subscription
+///   is sent again in one SUBSCRIBE, and unanswered UNSUBSCRIBEs are reported as done.
+/// - **Offline queue**: publishes made while not connected, or beyond the broker's receive
+///   maximum, wait in a bounded FIFO and go out after the next CONNACK, after
+///   retransmissions. When full, `publish` returns [`Error::QueueFull`].
+/// - **Subscriptions** are remembered; a filter the broker refuses is forgotten.
+/// - Unexpected acks (unknown packet id) are ignored, as rumqttc's "unsolicited" acks.
+/// - Bytes that are not MQTT end the connection with [`Error::Codec`], never a panic.
+#[derive(Debug)]
+pub struct Session {
+    rng: Rng,
+    state: ConnectionState,
+    options: ConnectOptions,
+    /// The id used on the wire: the user's, a generated one, or the broker's assignment.
+    client_id: Option<String>,
+    decoder: Decoder,
+    transmit: Vec<u8>,
+    events: VecDeque<Event>,
+    timers: Timers,
+    backoff: Backoff,
+    ids: PacketIds,
+    outbound: Outbound,
+    /// Inbound QoS 2 ids delivered and awaiting PUBREL (so a duplicate is not delivered).
+    inbound_qos2: BTreeSet<u16>,
+    queue: OfflineQueue,
+    subscriptions: Vec<(String, QoS)>,
+    /// Made while offline: needed on a resumed session (otherwise all are re-sent).
+    unsent_subscribes: Vec<(String, QoS)>,
+    unsent_unsubscribes: Vec<String>,
+    pending_subscribes: BTreeMap<u16, Vec<(String, QoS)>>,
+    pending_unsubscribes: BTreeMap<u16, Vec<String>>,
+    /// Effective keep-alive (the broker's "server keep alive" wins on v5).
+    keep_alive: Duration,
+    receive_maximum: usize,
+    server_max_packet: Option<usize>,
+}
+
+fn misuse(text: impl Into<String>) -> Error {
+    Error::ApiMisuse(text.into())
+}
+
+fn refusal_is_final(version: ProtocolVersion, code: u8) -> bool {
+    match version {
+        ProtocolVersion::V3_1_1 => matches!(code, 1 | 2 | 4 | 5),
+        ProtocolVersion::V5 => matches!(code, 0x84 | 0x85 | 0x86 | 0x87 | 0x8A | 0x8C),
+    }
+}
+
+impl Session {
+    /// A new idle session. `seed` feeds the internal PRNG (reconnect jitter, generated
+    /// client ids); pass something random, e.g. from `Math.random()`.
+    pub fn new(seed: u64) -> Self {
+        Session {
+            rng: Rng::new(seed),
+            state: ConnectionState::Idle,
+            options: ConnectOptions::default(),
+            client_id: None,
+            decoder: Decoder::default(),
+            transmit: Vec::new(),
+            events: VecDeque::new(),
+            timers: Timers::default(),
+            backoff: Backoff::default(),
+            ids: PacketIds::default(),
+            outbound: Outbound::default(),
+            inbound_qos2: BTreeSet::new(),
+            queue: OfflineQueue::default(),
+            subscriptions: Vec::new(),
+            unsent_subscribes: Vec::new(),
+            unsent_unsubscribes: Vec::new(),
+            pending_subscribes: BTreeMap::new(),
+            pending_unsubscribes: BTreeMap::new(),
+            keep_alive: Duration::ZERO,
+            receive_maximum: 65_535,
+            server_max_packet: None,
+        }
+    }
+
+    /// The user asked to connect: remembers the options and emits
+    /// [`Event::TransportRequested`]. Fails with [`Error::ApiMisuse`] on invalid options
+    /// or when already connected or connecting (call `disconnect` first).
+    ///
+    /// With an empty `client_id` the session generates `feedboard-<12 hex>` once and
+    /// reuses it for every later connect, so a stored session can be resumed.
+    pub fn connect(&mut self, options: ConnectOptions, _now: Instant) -> Result<(), Error> {
+        if !matches!(
+            self.state,
+            ConnectionState::Idle | ConnectionState::Disconnected
+        ) {
+            return Err(misuse(
+                "connect called while already connected or connecting; call disconnect first",
+            ));
+        }
+        options.validate()?;
+        self.client_id = if options.client_id.is_empty() {
+            match self.client_id.take() {
+                Some(id) if id.starts_with("feedboard-") => Some(id),
+                _ => Some(self.rng.client_id()),
+            }
+        } else {
+            Some(options.client_id.clone())
+        };
+        self.options = options;
+        self.backoff.reset();
+        self.request_transport();
+        Ok(())
+    }
+
+    /// The client id in use (generated, given, or assigned by a v5 broker); `None` before
+    /// the first `connect`.
+    pub fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+
+    /// The driver's socket opened: queues CONNECT and arms the CONNACK timeout. Ignored
+    /// unless the session is waiting for a transport.
+    pub fn handle_transport_open(&mut self, now: Instant) {
+        if self.state != ConnectionState::WaitingForTransport {
+            return;
+        }
+        self.decoder.clear();
+        self.transmit.clear();
+        self.state = ConnectionState::Connecting;
+        let client_id = self.client_id.clone().unwrap_or_default();
+        let options = self.options.clone();
+        self.send(
+            now,
+            Outgoing::Connect {
+                options: &options,
+                client_id: &client_id,
+            },
+        );
+        self.timers.connack = Some(now + self.options.connect_timeout);
+    }
+
+    /// Bytes from the broker, in any chunking: a frame may hold part of a packet or
+    /// several. Ignored when no transport is open.
+    pub fn handle_bytes(&mut self, now: Instant, bytes: &[u8]) {
+        if !self.transport_open() {
+            return;
+        }
+        self.decoder.push(bytes);
+        while self.transport_open() {
+            match self
+                .decoder
+                .next(self.options.version, self.options.max_packet_size)
+            {
+                Ok(Some(packet)) => self.handle_packet(now, packet),
+                Ok(None) => break,
+                Err(DecodeError::Malformed(text)) => self.lose(now, Error::Codec(text)),
+                Err(DecodeError::NotFromServer(text)) => {
+                    self.lose(now, Error::BrokerMisbehaved(text))
+                }
+            }
+        }
+    }
+
+    /// Time passed: fires every timer due at `now` (reconnect, CONNACK timeout, PINGRESP
+    /// timeout, keep-alive ping). Call it when the timer armed at `poll_timeout` fires;
+    /// calling it early is harmless.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let due = |t: Option<Instant>| t.is_some_and(|t| t <= now);
+        if due(self.timers.reconnect) {
+            self.timers.reconnect = None;
+            if self.state == ConnectionState::ReconnectWait {
+                self.request_transport();
+            }
+        }
+        if due(self.timers.connack) {
+            self.timers.connack = None;
+            if self.state == ConnectionState::Connecting {
+                self.lose(now, Error::ConnackTimeout);
+            }
+        }
+        if due(self.timers.pingresp) {
+            self.timers.pingresp = None;
+            if self.state == ConnectionState::Connected {
+                self.lose(now, Error::KeepAliveTimeout);
+            }
+        }
+        if due(self.timers.ping) && self.state == ConnectionState::Connected {
+            self.send(now, Outgoing::PingReq);
+            let bound =
+                (self.keep_alive / 2).clamp(Duration::from_secs(5), Duration::from_secs(30));
+            self.timers.pingresp = Some(now + bound);
+        }
+    }
+
+    /// The socket closed or failed (`reason` from the driver). Emits
+    /// [`Event::ConnectionLost`] and schedules a reconnect ([`Event::ReconnectScheduled`]).
+    /// Ignored when no transport was open or requested (e.g. after `disconnect`, or after
+    /// the session itself declared the loss).
+    pub fn connection_lost(&mut self, now: Instant, reason: String) {
+        if self.transport_open() || self.state == ConnectionState::WaitingForTransport {
+            self.lose(now, Error::Transport(reason));
+        }
+    }
+
+    /// Subscribes to `filters`, each with its maximum QoS. Every filter is validated first
+    /// ([`Error::ApiMisuse`] and nothing changes if one is invalid). Filters are
+    /// remembered and sent again on every connect that does not resume the session; when
+    /// connected, SUBSCRIBE goes out now. Answered by [`Event::Subscribed`].
+    pub fn subscribe(&mut self, now: Instant, filters: Vec<(String, QoS)>) -> Result<(), Error> {
+        if filters.is_empty() {
+            return Err(misuse("subscribe needs at least one filter"));
+        }
+        for (filter, _) in &filters {
+            validate_topic_filter(filter)
+                .map_err(|e| misuse(format!("invalid topic filter {filter:?}: {e}")))?;
+        }
+        let packet_id = if self.state == ConnectionState::Connected {
+            Some(
+                self.ids
+                    .allocate()
+                    .ok_or_else(|| misuse("all 65535 packet identifiers are in use"))?,
+            )
+        } else {
+            None
+        };
+        for (filter, qos) in &filters {
+            match self.subscriptions.iter_mut().find(|(f, _)| f == filter) {
+                Some(entry) => entry.1 = *qos,
+                None => self.subscriptions.push((filter.clone(), *qos)),
+            }
+            self.unsent_unsubscribes.retain(|f| f != filter);
+        }
+        match packet_id {
+            Some(id) => {
+                self.send(
+                    now,
+                    Outgoing::Subscribe {
+                        packet_id: id,
+                        filters: &filters,
+                    },
+                );
+                self.pending_subscribes.insert(id, filters);
+            }
+            None => self.unsent_subscribes.extend(filters),
+        }
+        Ok(())
+    }
+
+    /// Unsubscribes from `filters` (validated first) and forgets them. When connected,
+    /// UNSUBSCRIBE goes out now; answered by [`Event::Unsubscribed`].
+    pub fn unsubscribe(&mut self, now: Instant, filters: Vec<String>) -> Result<(), Error> {
+        if filters.is_empty() {
+            return Err(misuse("unsubscribe needs at least one filter"));
+        }
+        for filter in &filters {
+            validate_topic_filter(filter)
+                .map_err(|e| misuse(format!("invalid topic filter {filter:?}: {e}")))?;
+        }
+        let packet_id = if self.state == ConnectionState::Connected {
+            Some(
+                self.ids
+                    .allocate()
+                    .ok_or_else(|| misuse("all 65535 packet identifiers are in use"))?,
+            )
+        } else {
+            None
+        };
+        for filter in &filters {
+            self.subscriptions.retain(|(f, _)| f != filter);
+            self.unsent_subscribes.retain(|(f, _)| f != filter);
+        }
+        match packet_id {
+            Some(id) => {
+                self.send(
+                    now,
+                    Outgoing::Unsubscribe {
+                        packet_id: id,
+                        filters: &filters,
+                    },
+                );
+                self.pending_unsubscribes.insert(id, filters);
+            }
+            None => self.unsent_unsubscribes.extend(filters),
+        }
+        Ok(())
+    }
+
+    /// Publishes at QoS 0, 1 or 2; returns the packet id for QoS 1/2 (reported back in
+    /// [`Event::Published`] or [`Event::PublishRefused`]). The topic is validated
+    /// ([`Error::ApiMisuse`]). When not connected — or when the broker's receive maximum
+    /// is reached — the publish waits in the bounded offline queue; if that is full it is
+    /// refused with [`Error::QueueFull`], never dropped silently.
+    pub fn publish(
+        &mut self,
+        now: Instant,
+        topic: &str,
+        payload: Bytes,
+        qos: QoS,
+        retain: bool,
+    ) -> Result<Option<u16>, Error> {
+        self.publish_with_properties(
+            now,
+            topic,
+            payload,
+            qos,
+            retain,
+            MessageProperties::default(),
+        )
+    }
+
+    /// [`publish`](Session::publish) with MQTT 5 properties (content type, response topic,
+    /// correlation data, user properties, message expiry). Over 3.1.1 the properties are
+    /// not sent.
+    pub fn publish_with_properties(
+        &mut self,
+        now: Instant,
+        topic: &str,
+        payload: Bytes,
+        qos: QoS,
+        retain: bool,
+        properties: MessageProperties,
+    ) -> Result<Option<u16>, Error> {
+        validate_topic_name(topic)
+            .map_err(|e| misuse(format!("invalid topic name {topic:?}: {e}")))?;
+        let size =
+            codec::publish_size(self.options.version, topic, payload.len(), qos, &properties);
+        if size > MAX_REMAINING_LENGTH {
+            return Err(misuse(format!(
+                "a publish of {size} bytes is larger than MQTT allows"
+            )));
+        }
+        if let Some(max) = self.server_max_packet.filter(|m| size > *m) {
+            return Err(misuse(format!(
+                "a publish of {size} bytes exceeds the broker's maximum packet size of {max}"
+            )));
+        }
+        let send_now =
+            self.state == ConnectionState::Connected && self.queue.is_empty() && self.has_slot(qos);
+        if !send_now {
+            self.queue.check_room(
+                &self.options.offline_queue,
+                topic.len().saturating_add(payload.len()),
+            )?;
+        }
+        let packet_id = match qos {
+            QoS::AtMostOnce => None,
+            _ => Some(self.ids.allocate().ok_or(Error::QueueFull {
+                max_messages: self.options.offline_queue.max_messages,
+                max_bytes: self.options.offline_queue.max_bytes,
+            })?),
+        };
+        let item = QueuedPublish {
+            packet_id,
+            topic: topic.to_owned(),
+            payload,
+            qos,
+            retain,
+            properties,
+        };
+        if send_now {
+            self.send_publish(now, item);
+        } else if let Err(e) = self.queue.push(&self.options.offline_queue, item) {
+            if let Some(id) = packet_id {
+                self.ids.free(id);
+            }
+            return Err(e);
+        }
+        Ok(packet_id)
+    }
+
+    /// Sends DISCONNECT (when connected) and stops reconnecting; emits
+    /// [`Event::Disconnected`]. The driver sends what `poll_transmit` holds, then closes
+    /// the socket. In-flight and queued publishes are kept for a later `connect`.
+    pub fn disconnect(&mut self, now: Instant) {
+        match self.state {
+            ConnectionState::Idle | ConnectionState::Disconnected => return,
+            ConnectionState::Connected => self.send(now, Outgoing::Disconnect),
+            _ => self.transmit.clear(),
+        }
+        self.stop();
+    }
+
+    /// All bytes waiting to be sent, coalesced into one buffer; `None` when there are none.
+    pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+        if self.transmit.is_empty() {
+            None
+        } else {
+            Some(core::mem::take(&mut self.transmit))
+        }
+    }
+
+    /// When `handle_timeout` should next be called: the earliest of keep-alive ping,
+    /// PINGRESP deadline, CONNACK deadline and reconnect time. `None`: no timer needed.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.timers.earliest()
+    }
+
+    /// The next event, oldest first.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Where the session is now.
+    pub fn state(&self) -> ConnectionState {
+        self.state
+    }
+
+    /// How many publishes wait in the offline queue.
+    pub fn queued_publishes(&self) -> usize {
+        self.queue.len()
+    }
+
+    fn transport_open(&self) -> bool {
+        matches!(
+            self.state,
+            ConnectionState::Connecting | ConnectionState::Connected
+        )
+    }
+
+    fn has_slot(&self, qos: QoS) -> bool {
+        qos == QoS::AtMostOnce || self.outbound.len() < self.receive_maximum
+    }
+
+    fn request_transport(&mut self) {
+        self.state = ConnectionState::WaitingForTransport;
+        self.timers = Timers::default();
+        self.events.push_back(Event::TransportRequested);
+    }
+
+    fn stop(&mut self) {
+        self.state = ConnectionState::Disconnected;
+        self.timers = Timers::default();
+        self.decoder.clear();
+        self.events.push_back(Event::Disconnected);
+    }
+
+    /// Encodes `packet` into the transmit buffer and restarts the keep-alive clock.
+    fn send(&mut self, now: Instant, packet: Outgoing<'_>) {
+        if let Err(text) = codec::encode(self.options.version, packet, &mut self.transmit) {
+            // Only reachable through values validated before; say so rather than panic.
+            self.events.push_back(Event::ConnectionLost {
+                reason: misuse(text),
+            });
+            return;
+        }
+        if self.state == ConnectionState::Connected && !self.keep_alive.is_zero() {
+            self.timers.ping = Some(now + self.keep_alive);
+        }
+    }
+
+    fn send_publish(&mut self, now: Instant, item: QueuedPublish) {
+        let QueuedPublish {
+            packet_id,
+            topic,
+            payload,
+            qos,
+            retain,
+            properties,
+        } = item;
+        let id = packet_id.unwrap_or(0);
+        let packet = Outgoing::Publish {
+            topic: &topic,
+            payload: &payload,
+            qos,
+            retain,
+            dup: false,
+            packet_id: id,
+            properties: &properties,
+        };
+        self.send(now, packet);
+        if qos != QoS::AtMostOnce {
+            let entry = InFlight {
+                seq: 0,
+                topic,
+                payload,
+                qos,
+                retain,
+                properties,
+                stage: Stage::Sent,
+            };
+            self.outbound.insert(id, entry);
+        }
+    }
+
+    fn drain_queue(&mut self, now: Instant) {
+        while self.state == ConnectionState::Connected {
+            match self.queue.front() {
+                Some(front) if self.has_slot(front.qos) => {}
+                _ => break,
+            }
+            if let Some(item) = self.queue.pop_front() {
+                self.send_publish(now, item);
+            }
+        }
+    }
+
+    /// The connection is gone: report it, then schedule a reconnect.
+    fn lose(&mut self, now: Instant, reason: Error) {
+        self.decoder.clear();
+        self.transmit.clear();
+        self.timers = Timers::default();
+        self.events.push_back(Event::ConnectionLost { reason });
+        let after = self
+            .backoff
+            .next_delay(&self.options.reconnect, &mut self.rng);
+        self.timers.reconnect = Some(now + after);
+        self.state = ConnectionState::ReconnectWait;
+        self.events.push_back(Event::ReconnectScheduled { after });
+    }
+
+    fn handle_packet(&mut self, now: Instant, packet: Incoming) {
+        if self.state == ConnectionState::Connecting {
+            return match packet {
+                Incoming::ConnAck(info) => self.handle_connack(now, info),
+                Incoming::Disconnect {
+                    reason,
+                    reason_string,
+                } => self.lose(
+                    now,
+                    Error::BrokerDisconnected(Refusal::from_v5(reason, reason_string.as_deref())),
+                ),
+                other => self.lose(
+                    now,
+                    Error::BrokerMisbehaved(format!("{} before CONNACK", incoming_name(&other))),
+                ),
+            };
+        }
+        match packet {
+            Incoming::ConnAck(_) => self.lose(
+                now,
+                Error::BrokerMisbehaved("a second CONNACK on one connection".to_owned()),
+            ),
+            Incoming::Publish(p) => self.handle_publish(now, p),
+            Incoming::PubAck {
+                packet_id,
+                reason,
+                reason_string,
+            } => {
+                if self
+                    .outbound
+                    .get(packet_id)
+                    .is_some_and(|e| e.qos == QoS::AtLeastOnce)
+                {
+                    self.finish_outbound(packet_id, reason, reason_string.as_deref());
+                    self.drain_queue(now);
+                }
+            }
+            Incoming::PubRec {
+                packet_id,
+                reason,
+                reason_string,
+            } => {
+                let Some(entry) = self
+                    .outbound
+                    .get_mut(packet_id)
+                    .filter(|e| e.qos == QoS::ExactlyOnce)
+                else {
+                    return;
+                };
+                if reason >= 0x80 {
+                    self.finish_outbound(packet_id, reason, reason_string.as_deref());
+                    self.drain_queue(now);
+                } else {
+                    entry.stage = Stage::Released;
+                    self.send(now, Outgoing::PubRel(packet_id));
+                }
+            }
+            Incoming::PubComp { packet_id } => {
+                if self
+                    .outbound
+                    .get(packet_id)
+                    .is_some_and(|e| e.stage == Stage::Released)
+                {
+                    self.finish_outbound(packet_id, 0, None);
+                    self.drain_queue(now);
+                }
+            }
+            Incoming::PubRel { packet_id } => {
+                self.inbound_qos2.remove(&packet_id);
+                self.send(now, Outgoing::PubComp(packet_id));
+            }
+            Incoming::SubAck {
+                packet_id,
+                codes,
+                reason_string,
+            } => self.handle_suback(now, packet_id, codes, reason_string),
+            Incoming::UnsubAck { packet_id } => {
+                if let Some(filters) = self.pending_unsubscribes.remove(&packet_id) {
+                    self.ids.free(packet_id);
+                    self.events.push_back(Event::Unsubscribed { filters });
+                }
+            }
+            Incoming::PingResp => self.timers.pingresp = None,
+            Incoming::Disconnect {
+                reason,
+                reason_string,
+            } => self.lose(
+                now,
+                Error::BrokerDisconnected(Refusal::from_v5(reason, reason_string.as_deref())),
+            ),
+        }
+    }
+
+    fn finish_outbound(&mut self, packet_id: u16, reason: u8, reason_string: Option<&str>) {
+        let Some(entry) = self.outbound.remove(packet_id) else {
+            return;
+        };
+        self.ids.free(packet_id);
+        let topic = entry.topic;
+        self.events.push_back(if reason >= 0x80 {
+            Event::PublishRefused {
+                packet_id,
+                topic,
+                reason: Refusal::from_v5(reason, reason_string),
+            }
+        } else {
+            Event::Published { packet_id, topic }
+        });
+    }
+
+    fn handle_publish(&mut self, now: Instant, p: InboundPublish) {
+        if let Some(alias) = p.topic_alias {
+            let text = format!("PUBLISH used topic alias {alias}, but the client allows none");
+            return self.lose(now, Error::BrokerMisbehaved(text));
+        }
+        if let Err(e) = validate_topic_name(&p.topic) {
+            return self.lose(
+                now,
+                Error::BrokerMisbehaved(format!("PUBLISH with an invalid topic name: {e}")),
+            );
+        }
+        let deliver = match p.qos {
+            QoS::AtMostOnce => true,
+            QoS::AtLeastOnce => {
+                self.send(now, Outgoing::PubAck(p.packet_id));
+                true
+            }
+            QoS::ExactlyOnce => {
+                let first = self.inbound_qos2.insert(p.packet_id);
+                self.send(now, Outgoing::PubRec(p.packet_id));
+                first
+            }
+        };
+        if deliver {
+            let InboundPublish {
+                topic,
+                payload,
+                qos,
+                retain,
+                dup,
+                properties,
+                ..
+            } = p;
+            self.events.push_back(Event::Message(Message {
+                topic,
+                payload,
+                qos,
+                retain,
+                dup,
+                properties,
+            }));
+        }
+    }
+
+    fn handle_suback(
+        &mut self,
+        now: Instant,
+        packet_id: u16,
+        codes: Vec<u8>,
+        reason_string: Option<String>,
+    ) {
+        let Some(filters) = self.pending_subscribes.remove(&packet_id) else {
+            return;
+        };
+        self.ids.free(packet_id);
+        if codes.len() != filters.len() {
+            let text = format!(
+                "SUBACK {packet_id} has {} return codes for {} filters",
+                codes.len(),
+                filters.len()
+            );
+            return self.lose(now, Error::BrokerMisbehaved(text));
+        }
+        let version = self.options.version;
+        let results: Vec<(String, Result<QoS, Refusal>)> = filters
+            .into_iter()
+            .zip(codes)
+            .map(|((filter, _), code)| {
+                let result = match QoS::from_u8(code) {
+                    Some(qos) => Ok(qos),
+                    None if version == ProtocolVersion::V3_1_1 => {
+                        Err(Refusal::v4_subscription_failure())
+                    }
+                    None => Err(Refusal::from_v5(code, reason_string.as_deref())),
+                };
+                (filter, result)
+            })
+            .collect();
+        for (filter, result) in &results {
+            if result.is_err() {
+                self.subscriptions.retain(|(f, _)| f != filter);
+            }
+        }
+        self.events.push_back(Event::Subscribed { results });
+    }
+
+    fn handle_connack(&mut self, now: Instant, info: ConnAckInfo) {
+        let version = self.options.version;
+        if info.code != 0 {
+            let refusal = match version {
+                ProtocolVersion::V3_1_1 => Refusal::from_v4_connack(info.code),
+                ProtocolVersion::V5 => Refusal::from_v5(info.code, info.reason_string.as_deref()),
+            };
+            if refusal_is_final(version, info.code) {
+                self.decoder.clear();
+                self.transmit.clear();
+                self.events.push_back(Event::ConnectionLost {
+                    reason: Error::BrokerRefused(refusal),
+                });
+                self.stop();
+            } else {
+                self.lose(now, Error::BrokerRefused(refusal));
+            }
+            return;
+        }
+        self.state = ConnectionState::Connected;
+        self.timers.connack = None;
+        self.backoff.reset();
+        if let Some(id) = info.assigned_client_id {
+            self.client_id = Some(id);
+        }
+        let ka = info.server_keep_alive.map_or(self.options.keep_alive, |s| {
+            Duration::from_secs(u64::from(s))
+        });
+        self.keep_alive = ka;
+        self.receive_maximum = usize::from(info.receive_maximum.unwrap_or(u16::MAX).max(1));
+        self.server_max_packet = info
+            .maximum_packet_size
+            .and_then(|m| usize::try_from(m).ok());
+        if !ka.is_zero() {
+            self.timers.ping = Some(now + ka);
+        }
+        let session_present = info.session_present;
+        self.events.push_back(Event::Connected { session_present });
+        if session_present {
+            self.resume_session(now);
+        } else {
+            self.start_new_session(now);
+        }
+        self.drain_queue(now);
+    }
+
+    fn resume_session(&mut self, now: Instant) {
+        for id in self.outbound.ids_in_send_order() {
+            let Some(e) = self.outbound.get(id).cloned() else {
+                continue;
+            };
+            let packet = match e.stage {
+                Stage::Released => Outgoing::PubRel(id),
+                Stage::Sent => Outgoing::Publish {
+                    topic: &e.topic,
+                    payload: &e.payload,
+                    qos: e.qos,
+                    retain: e.retain,
+                    dup: true,
+                    packet_id: id,
+                    properties: &e.properties,
+                },
+            };
+            self.send(now, packet);
+        }
+        for (id, filters) in self.pending_subscribes.clone() {
+            self.send(
+                now,
+                Outgoing::Subscribe {
+                    packet_id: id,
+                    filters: &filters,
+                },
+            );
+        }
+        for (id, filters) in self.pending_unsubscribes.clone() {
+            self.send(
+                now,
+                Outgoing::Unsubscribe {
+                    packet_id: id,
+                    filters: &filters,
+                },
+            );
+        }
+        let subscribes = core::mem::take(&mut self.unsent_subscribes);
+        let unsubscribes = core::mem::take(&mut self.unsent_unsubscribes);
+        for (chunk, is_sub) in [
+            (!subscribes.is_empty(), true),
+            (!unsubscribes.is_empty(), false),
+        ] {
+            if !chunk {
+                continue;
+            }
+            let Some(id) = self.ids.allocate() else { break };
+            if is_sub {
+                self.send(
+                    now,
+                    Outgoing::Subscribe {
+                        packet_id: id,
+                        filters: &subscribes,
+                    },
+                );
+                self.pending_subscribes.insert(id, subscribes.clone());
+            } else {
+                self.send(
+                    now,
+                    Outgoing::Unsubscribe {
+                        packet_id: id,
+                        filters: &unsubscribes,
+                    },
+                );
+                self.pending_unsubscribes.insert(id, unsubscribes.clone());
+            }
+        }
+    }
+
+    fn start_new_session(&mut self, now: Instant) {
+        self.inbound_qos2.clear();
+        for id in self.outbound.ids_in_send_order() {
+            let Some(e) = self.outbound.get(id).cloned() else {
+                continue;
+            };
+            match e.stage {
+                Stage::Released => self.finish_outbound(id, 0, None),
+                Stage::Sent => {
+                    let packet = Outgoing::Publish {
+                        topic: &e.topic,
+                        payload: &e.payload,
+                        qos: e.qos,
+                        retain: e.retain,
+                        dup: false,
+                        packet_id: id,
+                        properties: &e.properties,
+                    };
+                    self.send(now, packet);
+                }
+            }
+        }
+        for id in core::mem::take(&mut self.pending_subscribes).into_keys() {
+            self.ids.free(id);
+        }
+        for (id, filters) in core::mem::take(&mut self.pending_unsubscribes) {
+            self.ids.free(id);
+            self.events.push_back(Event::Unsubscribed { filters });
+        }
+        self.unsent_subscribes.clear();
+        self.unsent_unsubscribes.clear();
+        if !self.subscriptions.is_empty() {
+            if let Some(id) = self.ids.allocate() {
+                let filters = self.subscriptions.clone();
+                self.send(
+                    now,
+                    Outgoing::Subscribe {
+                        packet_id: id,
+                        filters: &filters,
+                    },
+                );
+                self.pending_subscribes.insert(id, filters);
+            }
+        }
+    }
+}
+
+fn incoming_name(p: &Incoming) -> &'static str {
+    match p {
+        Incoming::ConnAck(_) => "CONNACK",
+        Incoming::Publish(_) => "PUBLISH",
+        Incoming::PubAck { .. } => "PUBACK",
+        Incoming::PubRec { .. } => "PUBREC",
+        Incoming::PubRel { .. } => "PUBREL",
+        Incoming::PubComp { .. } => "PUBCOMP",
+        Incoming::SubAck { .. } => "SUBACK",
+        Incoming::UnsubAck { .. } => "UNSUBACK",
+        Incoming::PingResp => "PINGRESP",
+        Incoming::Disconnect { .. } => "DISCONNECT",
+    }
+}
