@@ -649,3 +649,258 @@ fn encode_v5(packet: Outgoing<'_>, buf: &mut BytesMut) -> Result<usize, mqttbyte
         Outgoing::Disconnect => v5::Disconnect::new().write(buf),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    const MAX: usize = 1024 * 1024;
+
+    fn decode_all(version: ProtocolVersion, bytes: &[u8]) -> Result<Vec<Incoming>, DecodeError> {
+        let mut d = Decoder::default();
+        d.push(bytes);
+        let mut out = Vec::new();
+        while let Some(p) = d.next(version, MAX)? {
+            out.push(p);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn subscribe_is_sent_with_the_packet_id_we_chose_not_mqttbytes_zero() {
+        for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
+            let filters = vec![("a/+".to_owned(), QoS::AtLeastOnce)];
+            let mut out = Vec::new();
+            encode(
+                version,
+                Outgoing::Subscribe {
+                    packet_id: 0x1234,
+                    filters: &filters,
+                },
+                &mut out,
+            )
+            .unwrap();
+            assert_eq!(out[0], 0x82);
+            assert_eq!(&out[2..4], &[0x12, 0x34], "{version:?}");
+        }
+    }
+
+    #[test]
+    fn connect_is_encoded_correctly_behind_bytes_already_pending() {
+        let options = ConnectOptions {
+            username: Some("u".into()),
+            password: Some("p".into()),
+            clean_start: false,
+            ..ConnectOptions::default()
+        };
+        let mut out = Vec::new();
+        encode(ProtocolVersion::V3_1_1, Outgoing::PingReq, &mut out).unwrap();
+        encode(
+            ProtocolVersion::V3_1_1,
+            Outgoing::Connect {
+                options: &options,
+                client_id: "c1",
+            },
+            &mut out,
+        )
+        .unwrap();
+        // Written into `out` directly, mqttbytes would patch the flags at index 9 of the
+        // whole buffer (inside the protocol name) instead of index 9 of the CONNECT.
+        assert_eq!(&out[..2], &[0xC0, 0x00]);
+        let connect = &out[2..];
+        assert_eq!(&connect[2..9], &[0x00, 0x04, b'M', b'Q', b'T', b'T', 0x04]);
+        assert_eq!(
+            connect[9], 0xC0,
+            "user name + password flags, no clean session"
+        );
+        // The defect itself: written straight behind other bytes, the flags land wrong.
+        let mut direct = BytesMut::from(&[0xC0u8, 0x00][..]);
+        let mut c = v4::Connect::new("c1");
+        c.set_login("u", "p");
+        c.clean_session = false;
+        c.write(&mut direct).unwrap();
+        assert_ne!(direct[2 + 9], 0xC0);
+        let mut buf = BytesMut::from(connect);
+        match v4::read(&mut buf, MAX).unwrap() {
+            v4::Packet::Connect(c) => {
+                assert_eq!(c.client_id, "c1");
+                assert!(!c.clean_session);
+                assert_eq!(c.login.unwrap().password, "p");
+            }
+            other => panic!("not a CONNECT: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn v5_disconnect_from_the_server_is_decoded_in_all_three_forms() {
+        assert_eq!(
+            decode_all(ProtocolVersion::V5, &[0xE0, 0x00]).unwrap(),
+            vec![Incoming::Disconnect {
+                reason: 0,
+                reason_string: None
+            }]
+        );
+        // What Mosquitto sends, e.g. 0x8E "session taken over": no property length.
+        assert_eq!(
+            decode_all(ProtocolVersion::V5, &[0xE0, 0x01, 0x8E]).unwrap(),
+            vec![Incoming::Disconnect {
+                reason: 0x8E,
+                reason_string: None
+            }]
+        );
+        let with_reason = [0xE0, 0x07, 0x8B, 0x05, 0x1F, 0x00, 0x02, b'b', b'y'];
+        assert_eq!(
+            decode_all(ProtocolVersion::V5, &with_reason).unwrap(),
+            vec![Incoming::Disconnect {
+                reason: 0x8B,
+                reason_string: Some("by".into())
+            }]
+        );
+        // mqttbytes itself fails on the first two.
+        assert!(v5::read(&mut BytesMut::from(&[0xE0, 0x00][..]), MAX).is_err());
+        assert!(v5::read(&mut BytesMut::from(&[0xE0, 0x01, 0x8E][..]), MAX).is_err());
+    }
+
+    #[test]
+    fn v5_connack_without_a_property_length_is_decoded() {
+        assert!(v5::read(&mut BytesMut::from(&[0x20, 0x02, 0x01, 0x00][..]), MAX).is_err());
+        let got = decode_all(
+            ProtocolVersion::V5,
+            &[0x20, 0x02, 0x01, 0x00, 0x20, 0x02, 0x00, 0x87],
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                Incoming::ConnAck(ConnAckInfo {
+                    session_present: true,
+                    code: 0,
+                    ..ConnAckInfo::default()
+                }),
+                Incoming::ConnAck(ConnAckInfo {
+                    session_present: false,
+                    code: 0x87,
+                    ..ConnAckInfo::default()
+                }),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_body_inside_a_complete_frame_is_malformed_not_a_wait() {
+        // v5 SUBACK without property length: mqttbytes says InsufficientBytes after having
+        // consumed the frame; waiting for more would hang the connection.
+        let mut d = Decoder::default();
+        d.push(&[0x90, 0x02, 0x00, 0x01]);
+        assert!(matches!(
+            d.next(ProtocolVersion::V5, MAX),
+            Err(DecodeError::Malformed(_))
+        ));
+        let mut d = Decoder::default();
+        d.push(&[0x40, 0x01, 0x00]);
+        assert!(matches!(
+            d.next(ProtocolVersion::V3_1_1, MAX),
+            Err(DecodeError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn a_partial_packet_waits_and_leaves_the_buffer_intact() {
+        let mut d = Decoder::default();
+        d.push(&[0x30]);
+        assert_eq!(d.next(ProtocolVersion::V3_1_1, MAX), Ok(None));
+        d.push(&[0x05, 0x00, 0x01, b't']);
+        assert_eq!(d.next(ProtocolVersion::V3_1_1, MAX), Ok(None));
+        d.push(&[b'h', b'i', 0xD0]);
+        assert!(matches!(
+            d.next(ProtocolVersion::V3_1_1, MAX),
+            Ok(Some(Incoming::Publish(_)))
+        ));
+        assert_eq!(d.next(ProtocolVersion::V3_1_1, MAX), Ok(None));
+        d.push(&[0x00]);
+        assert_eq!(
+            d.next(ProtocolVersion::V3_1_1, MAX),
+            Ok(Some(Incoming::PingResp))
+        );
+    }
+
+    #[test]
+    fn a_hostile_length_prefix_is_refused_before_anything_is_buffered_for_it() {
+        let mut d = Decoder::default();
+        d.push(&[0x30, 0xFF, 0xFF, 0xFF, 0x7F]);
+        assert!(
+            matches!(d.next(ProtocolVersion::V3_1_1, MAX), Err(DecodeError::Malformed(t)) if t.contains("exceeds"))
+        );
+        let mut d = Decoder::default();
+        d.push(&[0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]);
+        assert!(matches!(
+            d.next(ProtocolVersion::V3_1_1, usize::MAX),
+            Err(DecodeError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn packets_only_clients_send_are_refused_without_calling_mqttbytes() {
+        // mqttbytes' v4 UNSUBSCRIBE reader subtracts 2 from a remaining length of 1.
+        for bytes in [
+            &[0xA2, 0x01, 0x00][..],
+            &[0x10, 0x00],
+            &[0x82, 0x00],
+            &[0xC0, 0x00],
+            &[0xF0, 0x00],
+            &[0x00, 0x00],
+        ] {
+            for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
+                assert!(
+                    matches!(
+                        decode_all(version, bytes),
+                        Err(DecodeError::NotFromServer(_))
+                    ),
+                    "{bytes:?}"
+                );
+            }
+        }
+        assert!(matches!(
+            decode_all(ProtocolVersion::V3_1_1, &[0xE0, 0x00]),
+            Err(DecodeError::NotFromServer(_))
+        ));
+    }
+
+    #[test]
+    fn v5_publish_properties_are_carried_both_ways() {
+        let props = MessageProperties {
+            content_type: Some("application/json".into()),
+            response_topic: Some("res/1".into()),
+            correlation_data: Some(Bytes::from_static(b"k")),
+            user_properties: vec![("a".into(), "b".into())],
+            message_expiry: Some(core::time::Duration::from_secs(60)),
+            payload_is_utf8: Some(true),
+        };
+        let payload = Bytes::from_static(b"{}");
+        let mut out = Vec::new();
+        let packet = Outgoing::Publish {
+            topic: "t",
+            payload: &payload,
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            dup: false,
+            packet_id: 3,
+            properties: &props,
+        };
+        encode(ProtocolVersion::V5, packet, &mut out).unwrap();
+        assert_eq!(
+            out.len(),
+            publish_size(ProtocolVersion::V5, "t", 2, QoS::AtLeastOnce, &props)
+        );
+        match decode_all(ProtocolVersion::V5, &out).unwrap().pop() {
+            Some(Incoming::Publish(p)) => {
+                assert_eq!(p.properties, props);
+                assert_eq!(p.packet_id, 3);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
