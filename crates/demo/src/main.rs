@@ -1,0 +1,30 @@
+//! `feedboard-demo`: parses the command line and runs [`feedboard_demo::run_demo`].
+
+use std::process::ExitCode;
+
+use feedboard_demo::{parse_args, run_demo, Command, HELP};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Help) => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Version) => {
+            println!("feedboard-demo {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Run(config)) => match run_demo(config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("feedboard-demo: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("feedboard-demo: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
