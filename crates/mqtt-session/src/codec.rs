@@ -671,6 +671,9 @@ mod tests {
 
     #[test]
     fn subscribe_is_sent_with_the_packet_id_we_chose_not_mqttbytes_zero() {
+        // The defect: both constructors leave the illegal packet id 0.
+        assert_eq!(v4::Subscribe::new("a", mqttbytes::QoS::AtMostOnce).pkid, 0);
+        assert_eq!(v5::Subscribe::new("a", mqttbytes::QoS::AtMostOnce).pkid, 0);
         for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
             let filters = vec![("a/+".to_owned(), QoS::AtLeastOnce)];
             let mut out = Vec::new();

@@ -273,9 +273,13 @@ impl Session {
         }
         if due(self.timers.ping) && self.state == ConnectionState::Connected {
             self.send(now, Outgoing::PingReq);
-            let bound =
-                (self.keep_alive / 2).clamp(Duration::from_secs(5), Duration::from_secs(30));
-            self.timers.pingresp = Some(now + bound);
+            // A keep-alive shorter than the PINGRESP bound sends more pings meanwhile;
+            // they must not push the first one's deadline back.
+            if self.timers.pingresp.is_none() {
+                let bound =
+                    (self.keep_alive / 2).clamp(Duration::from_secs(5), Duration::from_secs(30));
+                self.timers.pingresp = Some(now + bound);
+            }
         }
     }
 

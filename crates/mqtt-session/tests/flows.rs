@@ -416,3 +416,31 @@ fn a_v5_publish_delivers_its_properties() {
     assert_eq!(m.properties.content_type.as_deref(), Some("text/plain"));
     assert_eq!(m.payload, Bytes::from_static(b"hi"));
 }
+
+#[test]
+fn a_keep_alive_shorter_than_the_pingresp_bound_still_times_out() {
+    let options = ConnectOptions {
+        client_id: "k".into(),
+        keep_alive: Duration::from_secs(2),
+        ..ConnectOptions::default()
+    };
+    let mut h = Harness::connected_with(options);
+    let first_ping = h.now + Duration::from_secs(2);
+    let mut lost = false;
+    for _ in 0..10 {
+        h.fire_next_timer();
+        if h.events().iter().any(|e| {
+            matches!(
+                e,
+                Event::ConnectionLost {
+                    reason: Error::KeepAliveTimeout
+                }
+            )
+        }) {
+            lost = true;
+            break;
+        }
+    }
+    assert!(lost);
+    assert_eq!(h.now, first_ping + Duration::from_secs(5));
+}
