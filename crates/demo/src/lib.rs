@@ -13,6 +13,14 @@
 //!
 //! Everything listens on 127.0.0.1 only.
 
+/// `println!` that ignores a closed stdout (e.g. piped into `head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod broker;
 pub mod config;
 pub mod devices;
@@ -42,7 +50,7 @@ pub async fn run_demo(config: DemoConfig) -> Result<(), DemoError> {
     let (broker, device_host, device_port, page_ws) = match &config.broker {
         None => {
             let broker = start_broker(config.ws_port, config.tcp_port).await?;
-            println!(
+            say!(
                 "MQTT broker (MQTT 3.1.1 and 5.0, retained messages kept in memory):\n  \
                  {}  (WebSocket, subprotocol mqtt)\n  {}  (TCP)",
                 broker.ws_url(),
@@ -52,9 +60,11 @@ pub async fn run_demo(config: DemoConfig) -> Result<(), DemoError> {
             (Some(broker), "127.0.0.1".to_string(), port, url)
         }
         Some(external) => {
-            println!(
+            say!(
                 "MQTT broker: using mqtt://{}:{} (devices), {} (page)",
-                external.host, external.tcp_port, external.ws_url
+                external.host,
+                external.tcp_port,
+                external.ws_url
             );
             (
                 None,
@@ -70,7 +80,7 @@ pub async fn run_demo(config: DemoConfig) -> Result<(), DemoError> {
 
     let devices = if config.devices {
         let devices = start_devices(&device_host, device_port).await?;
-        println!(
+        say!(
             "Simulated devices: demo/f/temperature, demo/f/humidity, demo/f/heater \
              (control: demo/f/control ON|OFF), ward/bed-{{1,2,3}}/f/{{heart-rate,spo2}}"
         );
@@ -79,11 +89,11 @@ pub async fn run_demo(config: DemoConfig) -> Result<(), DemoError> {
         None
     };
 
-    println!("Feedboard demo: open {}", server.url());
-    println!("Press Ctrl-C to stop.");
+    say!("Feedboard demo: open {}", server.url());
+    say!("Press Ctrl-C to stop.");
 
     let signal = shutdown.wait().await;
-    println!("Feedboard demo: {signal} received, stopping");
+    say!("Feedboard demo: {signal} received, stopping");
     if let Some(devices) = devices {
         devices.stop().await;
     }

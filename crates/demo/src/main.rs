@@ -1,5 +1,6 @@
 //! `feedboard-demo`: parses the command line and runs [`feedboard_demo::run_demo`].
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use feedboard_demo::{parse_args, run_demo, Command, HELP};
@@ -8,11 +9,16 @@ use feedboard_demo::{parse_args, run_demo, Command, HELP};
 async fn main() -> ExitCode {
     match parse_args(std::env::args().skip(1)) {
         Ok(Command::Help) => {
-            print!("{HELP}");
+            // A closed stdout (`| head`) is not an error worth a panic.
+            let _ = write!(std::io::stdout(), "{HELP}");
             ExitCode::SUCCESS
         }
         Ok(Command::Version) => {
-            println!("feedboard-demo {}", env!("CARGO_PKG_VERSION"));
+            let _ = writeln!(
+                std::io::stdout(),
+                "feedboard-demo {}",
+                env!("CARGO_PKG_VERSION")
+            );
             ExitCode::SUCCESS
         }
         Ok(Command::Run(config)) => match run_demo(config).await {
