@@ -1,0 +1,387 @@
+//! Packets from the broker: CONNACK, PUBLISH, acks, SUBACK/UNSUBACK, PINGRESP and v5
+//! DISCONNECT, and what the session does after an accepted CONNACK.
+
+use core::time::Duration;
+
+use super::inflight::Stage;
+use super::{refusal_is_final, ConnectionState, Session};
+use crate::codec::{ConnAckInfo, InboundPublish, Incoming, Outgoing};
+use crate::error::Error;
+use crate::event::{Event, Message, Refusal};
+use crate::options::{ProtocolVersion, QoS};
+use crate::time::Instant;
+use crate::topic::validate_topic_name;
+
+impl Session {
+    pub(super) fn handle_packet(&mut self, now: Instant, packet: Incoming) {
+        if self.state == ConnectionState::Connecting {
+            return match packet {
+                Incoming::ConnAck(info) => self.handle_connack(now, info),
+                Incoming::Disconnect {
+                    reason,
+                    reason_string,
+                } => self.lose(
+                    now,
+                    Error::BrokerDisconnected(Refusal::from_v5(reason, reason_string.as_deref())),
+                ),
+                other => self.lose(
+                    now,
+                    Error::BrokerMisbehaved(format!("{} before CONNACK", incoming_name(&other))),
+                ),
+            };
+        }
+        match packet {
+            Incoming::ConnAck(_) => self.lose(
+                now,
+                Error::BrokerMisbehaved("a second CONNACK on one connection".to_owned()),
+            ),
+            Incoming::Publish(p) => self.handle_publish(now, p),
+            Incoming::PubAck {
+                packet_id,
+                reason,
+                reason_string,
+            } => {
+                if self
+                    .outbound
+                    .get(packet_id)
+                    .is_some_and(|e| e.qos == QoS::AtLeastOnce)
+                {
+                    self.finish_outbound(packet_id, reason, reason_string.as_deref());
+                    self.drain_queue(now);
+                }
+            }
+            Incoming::PubRec {
+                packet_id,
+                reason,
+                reason_string,
+            } => {
+                let Some(entry) = self
+                    .outbound
+                    .get_mut(packet_id)
+                    .filter(|e| e.qos == QoS::ExactlyOnce)
+                else {
+                    return;
+                };
+                if reason >= 0x80 {
+                    self.finish_outbound(packet_id, reason, reason_string.as_deref());
+                    self.drain_queue(now);
+                } else {
+                    entry.stage = Stage::Released;
+                    self.send(now, Outgoing::PubRel(packet_id));
+                }
+            }
+            Incoming::PubComp { packet_id } => {
+                if self
+                    .outbound
+                    .get(packet_id)
+                    .is_some_and(|e| e.stage == Stage::Released)
+                {
+                    self.finish_outbound(packet_id, 0, None);
+                    self.drain_queue(now);
+                }
+            }
+            Incoming::PubRel { packet_id } => {
+                self.inbound_qos2.remove(&packet_id);
+                self.send(now, Outgoing::PubComp(packet_id));
+            }
+            Incoming::SubAck {
+                packet_id,
+                codes,
+                reason_string,
+            } => self.handle_suback(now, packet_id, codes, reason_string),
+            Incoming::UnsubAck { packet_id } => {
+                if let Some(filters) = self.pending_unsubscribes.remove(&packet_id) {
+                    self.ids.free(packet_id);
+                    self.events.push_back(Event::Unsubscribed { filters });
+                }
+            }
+            Incoming::PingResp => self.timers.pingresp = None,
+            Incoming::Disconnect {
+                reason,
+                reason_string,
+            } => self.lose(
+                now,
+                Error::BrokerDisconnected(Refusal::from_v5(reason, reason_string.as_deref())),
+            ),
+        }
+    }
+
+    fn finish_outbound(&mut self, packet_id: u16, reason: u8, reason_string: Option<&str>) {
+        let Some(entry) = self.outbound.remove(packet_id) else {
+            return;
+        };
+        self.ids.free(packet_id);
+        let topic = entry.topic;
+        self.events.push_back(if reason >= 0x80 {
+            Event::PublishRefused {
+                packet_id,
+                topic,
+                reason: Refusal::from_v5(reason, reason_string),
+            }
+        } else {
+            Event::Published { packet_id, topic }
+        });
+    }
+
+    fn handle_publish(&mut self, now: Instant, p: InboundPublish) {
+        if let Some(alias) = p.topic_alias {
+            let text = format!("PUBLISH used topic alias {alias}, but the client allows none");
+            return self.lose(now, Error::BrokerMisbehaved(text));
+        }
+        if let Err(e) = validate_topic_name(&p.topic) {
+            return self.lose(
+                now,
+                Error::BrokerMisbehaved(format!("PUBLISH with an invalid topic name: {e}")),
+            );
+        }
+        let deliver = match p.qos {
+            QoS::AtMostOnce => true,
+            QoS::AtLeastOnce => {
+                self.send(now, Outgoing::PubAck(p.packet_id));
+                true
+            }
+            QoS::ExactlyOnce => {
+                let first = self.inbound_qos2.insert(p.packet_id);
+                self.send(now, Outgoing::PubRec(p.packet_id));
+                first
+            }
+        };
+        if deliver {
+            let InboundPublish {
+                topic,
+                payload,
+                qos,
+                retain,
+                dup,
+                properties,
+                ..
+            } = p;
+            self.events.push_back(Event::Message(Message {
+                topic,
+                payload,
+                qos,
+                retain,
+                dup,
+                properties,
+            }));
+        }
+    }
+
+    fn handle_suback(
+        &mut self,
+        now: Instant,
+        packet_id: u16,
+        codes: Vec<u8>,
+        reason_string: Option<String>,
+    ) {
+        let Some(filters) = self.pending_subscribes.remove(&packet_id) else {
+            return;
+        };
+        self.ids.free(packet_id);
+        if codes.len() != filters.len() {
+            let text = format!(
+                "SUBACK {packet_id} has {} return codes for {} filters",
+                codes.len(),
+                filters.len()
+            );
+            return self.lose(now, Error::BrokerMisbehaved(text));
+        }
+        let version = self.options.version;
+        let results: Vec<(String, Result<QoS, Refusal>)> = filters
+            .into_iter()
+            .zip(codes)
+            .map(|((filter, _), code)| {
+                let result = match QoS::from_u8(code) {
+                    Some(qos) => Ok(qos),
+                    None if version == ProtocolVersion::V3_1_1 => {
+                        Err(Refusal::v4_subscription_failure())
+                    }
+                    None => Err(Refusal::from_v5(code, reason_string.as_deref())),
+                };
+                (filter, result)
+            })
+            .collect();
+        for (filter, result) in &results {
+            if result.is_err() {
+                self.subscriptions.retain(|(f, _)| f != filter);
+            }
+        }
+        self.events.push_back(Event::Subscribed { results });
+    }
+
+    fn handle_connack(&mut self, now: Instant, info: ConnAckInfo) {
+        let version = self.options.version;
+        if info.code != 0 {
+            let refusal = match version {
+                ProtocolVersion::V3_1_1 => Refusal::from_v4_connack(info.code),
+                ProtocolVersion::V5 => Refusal::from_v5(info.code, info.reason_string.as_deref()),
+            };
+            if refusal_is_final(version, info.code) {
+                self.decoder.clear();
+                self.transmit.clear();
+                self.events.push_back(Event::ConnectionLost {
+                    reason: Error::BrokerRefused(refusal),
+                });
+                self.stop();
+            } else {
+                self.lose(now, Error::BrokerRefused(refusal));
+            }
+            return;
+        }
+        self.state = ConnectionState::Connected;
+        self.timers.connack = None;
+        self.backoff.reset();
+        if let Some(id) = info.assigned_client_id {
+            self.client_id = Some(id);
+        }
+        let ka = info.server_keep_alive.map_or(self.options.keep_alive, |s| {
+            Duration::from_secs(u64::from(s))
+        });
+        self.keep_alive = ka;
+        self.receive_maximum = usize::from(info.receive_maximum.unwrap_or(u16::MAX).max(1));
+        self.server_max_packet = info
+            .maximum_packet_size
+            .and_then(|m| usize::try_from(m).ok());
+        if !ka.is_zero() {
+            self.timers.ping = Some(now + ka);
+        }
+        let session_present = info.session_present;
+        self.events.push_back(Event::Connected { session_present });
+        if session_present {
+            self.resume_session(now);
+        } else {
+            self.start_new_session(now);
+        }
+        self.drain_queue(now);
+    }
+
+    fn resume_session(&mut self, now: Instant) {
+        for id in self.outbound.ids_in_send_order() {
+            let Some(e) = self.outbound.get(id).cloned() else {
+                continue;
+            };
+            let packet = match e.stage {
+                Stage::Released => Outgoing::PubRel(id),
+                Stage::Sent => Outgoing::Publish {
+                    topic: &e.topic,
+                    payload: &e.payload,
+                    qos: e.qos,
+                    retain: e.retain,
+                    dup: true,
+                    packet_id: id,
+                    properties: &e.properties,
+                },
+            };
+            self.send(now, packet);
+        }
+        for (id, filters) in self.pending_subscribes.clone() {
+            self.send(
+                now,
+                Outgoing::Subscribe {
+                    packet_id: id,
+                    filters: &filters,
+                },
+            );
+        }
+        for (id, filters) in self.pending_unsubscribes.clone() {
+            self.send(
+                now,
+                Outgoing::Unsubscribe {
+                    packet_id: id,
+                    filters: &filters,
+                },
+            );
+        }
+        let subscribes = core::mem::take(&mut self.unsent_subscribes);
+        let unsubscribes = core::mem::take(&mut self.unsent_unsubscribes);
+        for (chunk, is_sub) in [
+            (!subscribes.is_empty(), true),
+            (!unsubscribes.is_empty(), false),
+        ] {
+            if !chunk {
+                continue;
+            }
+            let Some(id) = self.ids.allocate() else { break };
+            if is_sub {
+                self.send(
+                    now,
+                    Outgoing::Subscribe {
+                        packet_id: id,
+                        filters: &subscribes,
+                    },
+                );
+                self.pending_subscribes.insert(id, subscribes.clone());
+            } else {
+                self.send(
+                    now,
+                    Outgoing::Unsubscribe {
+                        packet_id: id,
+                        filters: &unsubscribes,
+                    },
+                );
+                self.pending_unsubscribes.insert(id, unsubscribes.clone());
+            }
+        }
+    }
+
+    fn start_new_session(&mut self, now: Instant) {
+        self.inbound_qos2.clear();
+        for id in self.outbound.ids_in_send_order() {
+            let Some(e) = self.outbound.get(id).cloned() else {
+                continue;
+            };
+            match e.stage {
+                Stage::Released => self.finish_outbound(id, 0, None),
+                Stage::Sent => {
+                    let packet = Outgoing::Publish {
+                        topic: &e.topic,
+                        payload: &e.payload,
+                        qos: e.qos,
+                        retain: e.retain,
+                        dup: false,
+                        packet_id: id,
+                        properties: &e.properties,
+                    };
+                    self.send(now, packet);
+                }
+            }
+        }
+        for id in core::mem::take(&mut self.pending_subscribes).into_keys() {
+            self.ids.free(id);
+        }
+        for (id, filters) in core::mem::take(&mut self.pending_unsubscribes) {
+            self.ids.free(id);
+            self.events.push_back(Event::Unsubscribed { filters });
+        }
+        self.unsent_subscribes.clear();
+        self.unsent_unsubscribes.clear();
+        if !self.subscriptions.is_empty() {
+            if let Some(id) = self.ids.allocate() {
+                let filters = self.subscriptions.clone();
+                self.send(
+                    now,
+                    Outgoing::Subscribe {
+                        packet_id: id,
+                        filters: &filters,
+                    },
+                );
+                self.pending_subscribes.insert(id, filters);
+            }
+        }
+    }
+}
+
+fn incoming_name(p: &Incoming) -> &'static str {
+    match p {
+        Incoming::ConnAck(_) => "CONNACK",
+        Incoming::Publish(_) => "PUBLISH",
+        Incoming::PubAck { .. } => "PUBACK",
+        Incoming::PubRec { .. } => "PUBREC",
+        Incoming::PubRel { .. } => "PUBREL",
+        Incoming::PubComp { .. } => "PUBCOMP",
+        Incoming::SubAck { .. } => "SUBACK",
+        Incoming::UnsubAck { .. } => "UNSUBACK",
+        Incoming::PingResp => "PINGRESP",
+        Incoming::Disconnect { .. } => "DISCONNECT",
+    }
+}
