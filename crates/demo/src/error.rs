@@ -51,7 +51,7 @@ pub enum DemoError {
         source: io::Error,
     },
     /// The directory of the built app does not exist.
-    #[error("{}/ not found: build the app first with `cargo xtask demo`", .0.display())]
+    #[error("{}/ not found: build the app first with `cargo xtask demo`", .0.display().to_string().trim_end_matches('/'))]
     DistMissing(PathBuf),
     /// The embedded broker failed to start.
     #[error("the embedded MQTT broker failed to start: {0}")]

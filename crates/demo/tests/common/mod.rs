@@ -75,9 +75,9 @@ pub async fn publish_acked(port: u16, id: &str, topic: &str, payload: &str, reta
     })
     .await;
     client.disconnect().await.expect("queue disconnect");
-    // Let the DISCONNECT go out; the connection closing ends the loop.
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while eventloop.poll().await.is_ok() {}
+    // Wait until the DISCONNECT has been written, then drop the connection.
+    wait_for(&mut eventloop, "DISCONNECT sent", |event| {
+        matches!(event, Event::Outgoing(rumqttc::Outgoing::Disconnect)).then_some(())
     })
     .await;
 }
