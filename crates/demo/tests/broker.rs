@@ -178,6 +178,62 @@ async fn mqtt5_over_websocket_with_mqtt_subprotocol() {
 }
 
 #[tokio::test]
+async fn mqtt311_over_websocket_gets_retained() {
+    use rumqttc::mqttbytes::v4;
+
+    let broker = start_broker(0, 0).await.expect("broker starts");
+    publish_acked(broker.tcp_port, "pub", "test/ws311/state", "OFF", true).await;
+
+    let mut request = broker.ws_url().into_client_request().expect("request");
+    request
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqtt"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("websocket upgrade");
+
+    let send = |packet: &dyn Fn(&mut BytesMut) -> Result<usize, rumqttc::mqttbytes::Error>| {
+        let mut buf = BytesMut::new();
+        packet(&mut buf).expect("encode");
+        Message::binary(buf.freeze())
+    };
+    let connect = v4::Connect::new("ws-311");
+    ws.send(send(&|b| connect.write(b)))
+        .await
+        .expect("send CONNECT");
+    let mut subscribe = v4::Subscribe::new("test/ws311/#", QoS::AtMostOnce);
+    subscribe.pkid = 1; // Subscribe::new leaves 0, which 3.1.1 forbids.
+    ws.send(send(&|b| subscribe.write(b)))
+        .await
+        .expect("send SUBSCRIBE");
+
+    let mut buf = BytesMut::new();
+    let retained = tokio::time::timeout(DEADLINE, async {
+        let mut connack = None;
+        loop {
+            match v4::read(&mut buf, 1 << 20) {
+                Ok(v4::Packet::ConnAck(ack)) => connack = Some(ack.code),
+                Ok(v4::Packet::Publish(p)) => return (connack, p),
+                Ok(_) => {}
+                Err(rumqttc::mqttbytes::Error::InsufficientBytes(_)) => match ws.next().await {
+                    Some(Ok(Message::Binary(data))) => buf.extend_from_slice(&data),
+                    Some(Ok(_)) => {}
+                    other => panic!("websocket ended: {other:?}"),
+                },
+                Err(e) => panic!("bad packet from broker: {e:?}"),
+            }
+        }
+    })
+    .await;
+    let (connack, publish) = retained.expect("a retained message within the deadline");
+    assert_eq!(connack, Some(rumqttc::ConnectReturnCode::Success));
+    assert_eq!(publish.topic, "test/ws311/state");
+    assert_eq!(&publish.payload[..], b"OFF");
+    assert!(publish.retain);
+    broker.stop().await;
+}
+
+#[tokio::test]
 async fn two_brokers_in_one_process_and_stop_frees_ports_and_closes_clients() {
     let first = start_broker(0, 0).await.expect("first broker");
     let second = start_broker(0, 0).await.expect("second broker");
