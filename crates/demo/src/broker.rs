@@ -122,14 +122,13 @@ fn broker_thread(
     };
 
     runtime.block_on(async move {
-        let server = match build_server(ws_port, tcp_port).await {
-            Ok(server) => server,
+        let (server, ports) = match build_server(ws_port, tcp_port).await {
+            Ok(built) => built,
             Err(e) => {
                 let _ = ready_tx.send(Err(e));
                 return;
             }
         };
-        let (server, ports) = server;
         tokio::spawn(async move {
             if let Err(e) = server.run().await {
                 eprintln!("feedboard-demo: MQTT broker stopped: {e}");

@@ -5,7 +5,7 @@
 //! - [`ward`]: heart rate and SpO2 of three patients on `ward/<bed>/f/...`; `bed-3`
 //!   has a short deterioration about once a minute.
 //!
-//! Each device is a pure model (unit-tested without sockets) driven by [`runner`],
+//! Each device is a pure model (unit-tested without sockets) driven by the private `runner` module,
 //! which owns the MQTT connection, reconnects, and resubscribes after every CONNACK.
 
 pub mod home;
