@@ -1,0 +1,112 @@
+//! The connection form: where the user says which broker, and sees why it failed.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use mqtt_session::ProtocolVersion;
+
+use crate::connection::{Connection, ConnectionSettings, ConnectionStatus};
+
+/// Broker URL, client id, credentials, protocol version and keep-alive, with Connect and
+/// Disconnect. What the user typed stays in the form whatever happens.
+#[component]
+pub fn ConnectionForm(
+    connection: Connection,
+    initial: ConnectionSettings,
+    /// Topic filters to subscribe to on connect.
+    filters: Vec<String>,
+    /// Connect as soon as the form appears (the demo's start-up configuration).
+    autoconnect: bool,
+) -> impl IntoView {
+    let broker_url = RwSignal::new(initial.broker_url);
+    let client_id = RwSignal::new(initial.client_id);
+    let username = RwSignal::new(initial.username);
+    let password = RwSignal::new(initial.password);
+    let version = RwSignal::new(initial.version);
+    let keep_alive = RwSignal::new(initial.keep_alive);
+
+    let connect = move || {
+        let settings = ConnectionSettings {
+            broker_url: broker_url.get_untracked(),
+            client_id: client_id.get_untracked(),
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+            version: version.get_untracked(),
+            keep_alive: keep_alive.get_untracked(),
+        };
+        connection.connect(&settings, filters.clone());
+    };
+    if autoconnect {
+        connect();
+    }
+    let connect = StoredValue::new_local(connect);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        connect.with_value(|c| c());
+    };
+    let idle = move || connection.status.get() == ConnectionStatus::Disconnected;
+
+    view! {
+        <form class="connection" aria-label="Connection" on:submit=on_submit>
+            <div class="field wide">
+                <label for="broker-url">"Broker URL"</label>
+                <input id="broker-url" type="text" inputmode="url" autocomplete="url"
+                    spellcheck="false" placeholder="wss://broker.example:8884/mqtt"
+                    prop:value=broker_url
+                    on:input:target=move |ev| broker_url.set(ev.target().value()) />
+            </div>
+            <div class="field">
+                <label for="client-id">"Client ID"</label>
+                <input id="client-id" type="text" spellcheck="false" placeholder="generated"
+                    prop:value=client_id
+                    on:input:target=move |ev| client_id.set(ev.target().value()) />
+            </div>
+            <div class="field">
+                <label for="username">"Username"</label>
+                <input id="username" type="text" autocomplete="username" spellcheck="false"
+                    prop:value=username
+                    on:input:target=move |ev| username.set(ev.target().value()) />
+            </div>
+            <div class="field">
+                <label for="password">"Password"</label>
+                <input id="password" type="password" autocomplete="current-password"
+                    prop:value=password
+                    on:input:target=move |ev| password.set(ev.target().value()) />
+            </div>
+            <div class="field">
+                <label for="protocol-version">"Protocol version"</label>
+                <select id="protocol-version"
+                    on:change:target=move |ev| version.set(parse_version(&ev.target().value()))>
+                    <option value="3.1.1" selected=move || version.get() == ProtocolVersion::V3_1_1>
+                        "MQTT 3.1.1"
+                    </option>
+                    <option value="5" selected=move || version.get() == ProtocolVersion::V5>
+                        "MQTT 5.0"
+                    </option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="keep-alive">"Keep-alive (seconds)"</label>
+                <input id="keep-alive" type="number" min="0" max="65535" step="1"
+                    prop:value=keep_alive
+                    on:input:target=move |ev| keep_alive.set(ev.target().value()) />
+            </div>
+            <div class="actions">
+                <button type="submit" disabled=move || !idle()>"Connect"</button>
+                <button type="button" disabled=idle on:click=move |_| connection.disconnect()>
+                    "Disconnect"
+                </button>
+            </div>
+            {move || connection.error.get().map(|message| view! {
+                <p class="error" role="alert">{message}</p>
+            })}
+        </form>
+    }
+}
+
+fn parse_version(value: &str) -> ProtocolVersion {
+    if value == "5" {
+        ProtocolVersion::V5
+    } else {
+        ProtocolVersion::V3_1_1
+    }
+}

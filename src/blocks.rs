@@ -1,0 +1,9 @@
+//! Blocks: one file per kind. Each gets a title, its settings and narrow handles to
+//! its feeds (and, for controls, the connection), nothing else.
+
+pub mod chart_data;
+pub mod line_chart;
+pub mod toggle;
+
+pub use line_chart::LineChart;
+pub use toggle::Toggle;

@@ -1,0 +1,174 @@
+//! The line chart block: a feed's recent values on a canvas, with the latest value as
+//! text and in the canvas's accessible name.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use super::chart_data::{window_points, y_range, Point};
+use crate::app::FeedHandle;
+use crate::feeds::Value;
+
+/// Canvas height in CSS pixels; the width follows the block.
+const CHART_HEIGHT: u32 = 220;
+
+/// A line chart of one numeric feed over the last `window_secs` seconds.
+#[component]
+pub fn LineChart(title: String, unit: String, window_secs: u32, feed: FeedHandle) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let latest = {
+        let unit = unit.clone();
+        move || {
+            feed.with(|f| f.latest().map(|s| format_value(s.value, &unit)))
+                .flatten()
+        }
+    };
+    let accessible_name = {
+        let title = title.clone();
+        let latest = latest.clone();
+        move || match latest() {
+            Some(value) => format!("{title} chart, latest value {value}"),
+            None => format!("{title} chart, no data yet"),
+        }
+    };
+    let problem = move || feed.with(|f| f.last_error().map(str::to_owned)).flatten();
+
+    // Redraw when the feed changed (at most once per frame) — the only effect here,
+    // and it only syncs the canvas with the store.
+    Effect::new(move |_| {
+        feed.version.track();
+        let Some(canvas) = canvas.get() else { return };
+        let Some(points) = feed.with(|f| {
+            let columns = canvas.client_width().max(1) as usize;
+            window_points(
+                f.samples().iter(),
+                js_sys::Date::now(),
+                f64::from(window_secs),
+                columns,
+            )
+        }) else {
+            return;
+        };
+        if let Err(e) = draw(&canvas, &points, f64::from(window_secs)) {
+            leptos::logging::warn!("chart {:?} not drawn: {e}", canvas.id());
+        }
+    });
+
+    let heading = title.clone();
+    view! {
+        <section class="block chart" aria-label=title>
+            <h2>{heading}</h2>
+            <p class="latest" aria-hidden="true">{move || latest().unwrap_or_else(|| "–".into())}</p>
+            <canvas node_ref=canvas role="img" aria-label=accessible_name
+                height=CHART_HEIGHT></canvas>
+            {move || problem().map(|p| view! { <p class="feed-problem">{p}</p> })}
+        </section>
+    }
+}
+
+/// A value with its unit, as text: `21.5 °C`.
+pub fn format_value(value: Value, unit: &str) -> String {
+    let number = match value {
+        Value::Number(n) => n.to_string(),
+        Value::Switch(on) => if on { "on" } else { "off" }.to_owned(),
+    };
+    if unit.is_empty() {
+        number
+    } else {
+        format!("{number} {unit}")
+    }
+}
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum DrawError {
+    /// The canvas has no 2D context.
+    #[error("the canvas has no 2D context")]
+    NoContext,
+    /// Plotters failed.
+    #[error("{0}")]
+    Plotters(String),
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        DrawError::Plotters(e.to_string())
+    }
+}
+
+/// Draws `points` (seconds relative to now, value) into `canvas`.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    points: &[Point],
+    window_secs: f64,
+) -> Result<(), DrawError> {
+    // Match the drawing buffer to the displayed width, so lines are not stretched.
+    let width = canvas.client_width();
+    if width > 0 && canvas.width() != width as u32 {
+        canvas.set_width(width as u32);
+    }
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE)?;
+    let (y_lo, y_hi) = y_range(points);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(44)
+        .build_cartesian_2d(-window_secs..0.0, y_lo..y_hi)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(238, 238, 238))
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|t| relative_time_label(*t))
+        .draw()?;
+    chart.draw_series(LineSeries::new(
+        points.iter().copied(),
+        RGBColor(0, 102, 204).stroke_width(2),
+    ))?;
+    if let Some(&last) = points.last() {
+        chart.draw_series(std::iter::once(Circle::new(
+            last,
+            3,
+            RGBColor(0, 102, 204).filled(),
+        )))?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// `0` → `now`, `-90` → `-1:30`.
+pub fn relative_time_label(secs: f64) -> String {
+    if secs > -0.5 {
+        return "now".into();
+    }
+    let total = (-secs).round() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    if h > 0 {
+        format!("-{h}:{m:02}:{s:02}")
+    } else {
+        format!("-{m}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_with_their_unit() {
+        assert_eq!(format_value(Value::Number(21.5), "°C"), "21.5 °C");
+        assert_eq!(format_value(Value::Number(42.0), ""), "42");
+        assert_eq!(format_value(Value::Switch(true), ""), "on");
+    }
+
+    #[test]
+    fn axis_labels_count_back_from_now() {
+        assert_eq!(relative_time_label(0.0), "now");
+        assert_eq!(relative_time_label(-90.0), "-1:30");
+        assert_eq!(relative_time_label(-3725.0), "-1:02:05");
+    }
+}

@@ -1,0 +1,87 @@
+//! The toggle block: publishes ON/OFF to a command topic and shows the state the
+//! device confirmed on its state topic — never just the optimistic click.
+
+use leptos::prelude::*;
+use mqtt_session::QoS;
+
+use crate::app::FeedHandle;
+use crate::connection::Connection;
+use crate::feeds::Value;
+
+/// A switch bound to a command topic and a state topic.
+#[component]
+pub fn Toggle(
+    title: String,
+    command_topic: String,
+    state_topic: String,
+    on_payload: String,
+    off_payload: String,
+    feed: FeedHandle,
+    connection: Connection,
+) -> impl IntoView {
+    let confirmed = move || {
+        feed.with(|f| match f.latest().map(|s| s.value) {
+            Some(Value::Switch(on)) => Some(on),
+            _ => None,
+        })
+        .flatten()
+    };
+    // The state asked for, and the feed version when asked: waiting while the feed has
+    // not moved since. Derived, so no effect has to clear it.
+    let requested = RwSignal::new(None::<(bool, u64)>);
+    let waiting = move || {
+        requested
+            .get()
+            .filter(|(_, asked_at)| feed.version.get() == *asked_at)
+            .map(|(want, _)| want)
+    };
+    let problem = RwSignal::new(None::<String>);
+
+    let on_click = {
+        let command_topic = command_topic.clone();
+        move |_| {
+            let want = !confirmed().unwrap_or(false);
+            let payload = if want { &on_payload } else { &off_payload };
+            match connection.publish(&command_topic, payload, QoS::AtLeastOnce, false) {
+                Ok(()) => {
+                    problem.set(None);
+                    requested.set(Some((want, feed.version.get_untracked())));
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+        }
+    };
+
+    let state_text = move || match (waiting(), confirmed()) {
+        (Some(true), _) => "Turning on…",
+        (Some(false), _) => "Turning off…",
+        (None, Some(true)) => "On",
+        (None, Some(false)) => "Off",
+        (None, None) => "Unknown",
+    };
+    let hint = {
+        let state_topic = state_topic.clone();
+        move || match (waiting(), confirmed()) {
+            (Some(_), _) => format!("Sent to {command_topic}; waiting for {state_topic}"),
+            (None, Some(_)) => format!("As reported on {state_topic}"),
+            (None, None) => format!("No state reported on {state_topic} yet"),
+        }
+    };
+
+    let heading = title.clone();
+    let section_name = title.clone();
+    view! {
+        <section class="block toggle" aria-label=section_name>
+            <h2>{heading}</h2>
+            <button type="button" class="switch" role="switch" aria-label=title
+                aria-checked=move || if confirmed() == Some(true) { "true" } else { "false" }
+                aria-busy=move || if waiting().is_some() { "true" } else { "false" }
+                on:click=on_click>
+                <span class="knob" aria-hidden="true"></span>
+                <span class="state">{state_text}</span>
+            </button>
+            <p class="hint">{hint}</p>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        </section>
+    }
+}

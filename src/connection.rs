@@ -1,0 +1,12 @@
+//! The connection: what the user typed, its validation, and the browser driver that
+//! runs an `mqtt_session::Session` over a WebSocket.
+
+pub mod describe;
+pub mod driver;
+pub mod settings;
+pub mod startup;
+pub mod status;
+
+pub use driver::{Connection, ConnectionCounters};
+pub use settings::{BrokerUrl, ConnectionSettings, SettingsError};
+pub use status::ConnectionStatus;

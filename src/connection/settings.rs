@@ -1,0 +1,237 @@
+//! The connection form's values and their validation, as plain data.
+
+use std::time::Duration;
+
+use mqtt_session::{ConnectOptions, ProtocolVersion};
+
+/// What the user typed into the connection form. Kept as typed (strings), so a
+/// failed validation loses nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionSettings {
+    /// e.g. `wss://broker.example:8884/mqtt`.
+    pub broker_url: String,
+    /// Empty: the session generates one.
+    pub client_id: String,
+    /// Empty: no username.
+    pub username: String,
+    /// Empty: no password. Held in memory only.
+    pub password: String,
+    /// 3.1.1 or 5.0.
+    pub version: ProtocolVersion,
+    /// Seconds, as typed.
+    pub keep_alive: String,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            // wss is the default: brokers outside a LAN should only be reached over TLS.
+            broker_url: "wss://".into(),
+            client_id: String::new(),
+            username: String::new(),
+            password: String::new(),
+            version: ProtocolVersion::V3_1_1,
+            keep_alive: "30".into(),
+        }
+    }
+}
+
+/// A broker address the browser can open: `ws://` or `wss://`, a host, maybe a port
+/// and a path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokerUrl {
+    url: String,
+    secure: bool,
+    host: String,
+}
+
+impl BrokerUrl {
+    /// Checks the scheme, host and port of `text`.
+    pub fn parse(text: &str) -> Result<Self, SettingsError> {
+        let url = text.trim();
+        let (secure, rest) = if let Some(rest) = url.strip_prefix("wss://") {
+            (true, rest)
+        } else if let Some(rest) = url.strip_prefix("ws://") {
+            (false, rest)
+        } else if let Some((scheme, _)) = url.split_once("://") {
+            return Err(SettingsError::UnsupportedScheme(scheme.to_owned()));
+        } else {
+            return Err(SettingsError::MissingScheme);
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority.rsplit('@').next().unwrap_or_default();
+        let (host, port) = split_host_port(authority);
+        if host.is_empty() {
+            return Err(SettingsError::MissingHost);
+        }
+        if let Some(port) = port {
+            match port.parse::<u16>() {
+                Ok(p) if p > 0 => {}
+                _ => return Err(SettingsError::BadPort(port.to_owned())),
+            }
+        }
+        Ok(Self {
+            url: url.to_owned(),
+            secure,
+            host: host.to_owned(),
+        })
+    }
+
+    /// The URL as given (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// True for `wss://`.
+    pub fn is_secure(&self) -> bool {
+        self.secure
+    }
+
+    /// The host name or address, without brackets or port.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// True for localhost and loopback addresses, where `ws://` is fine.
+    pub fn is_local(&self) -> bool {
+        let h = self.host.as_str();
+        h == "localhost" || h.ends_with(".localhost") || h.starts_with("127.") || h == "::1"
+    }
+}
+
+/// Splits `host:port`, `[v6]:port`, `host` or `[v6]`.
+fn split_host_port(authority: &str) -> (&str, Option<&str>) {
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').unwrap_or((rest, ""));
+        (host, after.strip_prefix(':'))
+    } else if let Some((host, port)) = authority.rsplit_once(':') {
+        (host, Some(port))
+    } else {
+        (authority, None)
+    }
+}
+
+/// Why the form's values cannot be used; each says what to do instead.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingsError {
+    /// No `ws://` or `wss://` in front.
+    #[error("The broker URL must start with wss:// (or ws:// on a local network), e.g. wss://broker.example:8884/mqtt")]
+    MissingScheme,
+    /// `mqtt://`, `tcp://`, `http://` and friends.
+    #[error("A browser cannot open {0}:// connections: use the broker's WebSocket listener, wss:// (or ws:// on a local network), e.g. wss://broker.example:8884/mqtt")]
+    UnsupportedScheme(String),
+    /// `ws://` and nothing after it.
+    #[error("The broker URL has no host name")]
+    MissingHost,
+    /// A port that is not 1–65535.
+    #[error("The port {0:?} is not a number from 1 to 65535")]
+    BadPort(String),
+    /// Keep-alive not in 0–65535.
+    #[error("Keep-alive must be a whole number of seconds from 0 (off) to 65535, not {0:?}")]
+    BadKeepAlive(String),
+}
+
+impl ConnectionSettings {
+    /// Validates the form and builds the session's options.
+    pub fn to_options(&self) -> Result<(BrokerUrl, ConnectOptions), SettingsError> {
+        let url = BrokerUrl::parse(&self.broker_url)?;
+        let keep_alive = self
+            .keep_alive
+            .trim()
+            .parse::<u16>()
+            .map_err(|_| SettingsError::BadKeepAlive(self.keep_alive.clone()))?;
+        let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let options = ConnectOptions {
+            version: self.version,
+            client_id: self.client_id.trim().to_owned(),
+            keep_alive: Duration::from_secs(u64::from(keep_alive)),
+            username: non_empty(&self.username),
+            password: non_empty(&self.password),
+            ..ConnectOptions::default()
+        };
+        Ok((url, options))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(url: &str) -> ConnectionSettings {
+        ConnectionSettings {
+            broker_url: url.into(),
+            ..ConnectionSettings::default()
+        }
+    }
+
+    #[test]
+    fn websocket_urls_with_ports_paths_and_ipv6_are_accepted() {
+        for (text, host, secure) in [
+            ("ws://127.0.0.1:9001", "127.0.0.1", false),
+            ("wss://broker.example:8884/mqtt", "broker.example", true),
+            (" wss://io.adafruit.com/mqtt ", "io.adafruit.com", true),
+            ("ws://[::1]:8080/mqtt", "::1", false),
+        ] {
+            let url = BrokerUrl::parse(text).unwrap();
+            assert_eq!((url.host(), url.is_secure()), (host, secure), "{text}");
+        }
+    }
+
+    #[test]
+    fn non_websocket_schemes_are_refused_with_what_to_use_instead() {
+        let err = BrokerUrl::parse("mqtt://broker.example:1883").unwrap_err();
+        assert_eq!(err, SettingsError::UnsupportedScheme("mqtt".into()));
+        assert!(err.to_string().contains("wss://"));
+        assert_eq!(
+            BrokerUrl::parse("broker.example").unwrap_err(),
+            SettingsError::MissingScheme
+        );
+    }
+
+    #[test]
+    fn a_missing_host_or_bad_port_is_refused() {
+        assert_eq!(
+            BrokerUrl::parse("wss://").unwrap_err(),
+            SettingsError::MissingHost
+        );
+        assert_eq!(
+            BrokerUrl::parse("ws://h:99999").unwrap_err(),
+            SettingsError::BadPort("99999".into())
+        );
+        assert_eq!(
+            BrokerUrl::parse("ws://h:0/mqtt").unwrap_err(),
+            SettingsError::BadPort("0".into())
+        );
+    }
+
+    #[test]
+    fn loopback_hosts_are_local_and_others_are_not() {
+        assert!(BrokerUrl::parse("ws://localhost:9001").unwrap().is_local());
+        assert!(BrokerUrl::parse("ws://127.0.0.1:9001").unwrap().is_local());
+        assert!(!BrokerUrl::parse("ws://192.168.1.5").unwrap().is_local());
+    }
+
+    #[test]
+    fn the_form_becomes_session_options_with_empty_fields_as_none() {
+        let mut form = settings("ws://127.0.0.1:9001");
+        form.username = "alice".into();
+        form.keep_alive = " 15 ".into();
+        form.version = ProtocolVersion::V5;
+        let (url, options) = form.to_options().unwrap();
+        assert_eq!(url.as_str(), "ws://127.0.0.1:9001");
+        assert_eq!(options.username.as_deref(), Some("alice"));
+        assert_eq!(options.password, None);
+        assert_eq!(options.keep_alive, Duration::from_secs(15));
+        assert_eq!(options.version, ProtocolVersion::V5);
+    }
+
+    #[test]
+    fn a_bad_keep_alive_is_refused_and_quoted() {
+        let mut form = settings("ws://h");
+        form.keep_alive = "-1".into();
+        assert_eq!(
+            form.to_options().unwrap_err(),
+            SettingsError::BadKeepAlive("-1".into())
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! Renders a dashboard: one block component per block, each given only its own feeds.
+
+use leptos::prelude::*;
+
+use super::{BlockKind, Dashboard};
+use crate::app::{BoundDashboard, FeedsContext};
+use crate::blocks::{LineChart, Toggle};
+use crate::connection::Connection;
+
+/// The open dashboard's blocks in a responsive grid.
+#[component]
+pub fn DashboardView(
+    dashboard: Dashboard,
+    bound: BoundDashboard,
+    feeds: FeedsContext,
+    connection: Connection,
+) -> impl IntoView {
+    let blocks = dashboard
+        .blocks
+        .into_iter()
+        .zip(bound.feeds)
+        .map(|(block, ids)| {
+            let Some(Some(first)) = ids.first().copied() else {
+                return view! {
+                    <section class="block broken" aria-label=block.title.clone()>
+                        <h2>{block.title.clone()}</h2>
+                        <p>"This block's topic is not valid; see the problems listed above."</p>
+                    </section>
+                }
+                .into_any();
+            };
+            let feed = feeds.handle(first);
+            match block.kind {
+                BlockKind::LineChart {
+                    unit, window_secs, ..
+                } => view! { <LineChart title=block.title unit window_secs feed /> }.into_any(),
+                BlockKind::Toggle {
+                    command_topic,
+                    state_topic,
+                    on_payload,
+                    off_payload,
+                } => view! {
+                    <Toggle title=block.title command_topic state_topic on_payload off_payload
+                        feed connection />
+                }
+                .into_any(),
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="dashboard" aria-labelledby="dashboard-title">
+            <h2 id="dashboard-title" class="dashboard-title">{dashboard.title}</h2>
+            <div class="blocks">{blocks}</div>
+        </section>
+    }
+}

@@ -1,0 +1,12 @@
+//! The feed store: what arrived on each bound topic, kept in bounded ring buffers.
+//!
+//! Plain types with no Leptos in them: the browser driver pushes messages in, and once
+//! per animation frame the UI asks which feeds changed. Nothing here fires per message.
+
+pub mod decode;
+pub mod ring;
+pub mod store;
+
+pub use decode::{decode, DecodeError, Decoding, Value};
+pub use ring::Ring;
+pub use store::{Feed, FeedId, FeedStore, Sample};

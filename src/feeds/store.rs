@@ -1,0 +1,275 @@
+//! Routing messages to feeds and keeping each feed's recent values.
+
+use std::collections::HashMap;
+
+use mqtt_session::topic::{filter_matches, validate_topic_filter};
+
+use super::{decode, Decoding, Ring, Value};
+
+/// Index of a feed in its store. Stable for the store's lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FeedId(usize);
+
+impl FeedId {
+    /// Position of the feed in its store, from 0: feeds are never removed.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// One decoded value and when it arrived.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// Arrival time, milliseconds since the Unix epoch (the page's clock).
+    pub time_ms: f64,
+    /// The decoded value.
+    pub value: Value,
+    /// Delivered as a retained message: a value from before we subscribed.
+    pub retained: bool,
+}
+
+/// A topic filter, how to read its payloads, and what arrived.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    filter: String,
+    decoding: Decoding,
+    samples: Ring<Sample>,
+    last_error: Option<String>,
+    messages: u64,
+}
+
+impl Feed {
+    /// The topic filter this feed is bound to.
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// Recent samples, oldest first, bounded by the feed's capacity.
+    pub fn samples(&self) -> &Ring<Sample> {
+        &self.samples
+    }
+
+    /// The newest sample.
+    pub fn latest(&self) -> Option<&Sample> {
+        self.samples.last()
+    }
+
+    /// Why the most recent payload could not be read, until a good one arrives.
+    pub fn last_error(&self) -> Option<&str> {
+        self.last_error.as_deref()
+    }
+
+    /// Messages routed to this feed, readable or not.
+    pub fn messages(&self) -> u64 {
+        self.messages
+    }
+}
+
+/// All feeds of the open dashboards, with the routing from topics to feeds.
+#[derive(Debug, Default)]
+pub struct FeedStore {
+    feeds: Vec<Feed>,
+    /// Exact topics: one hash look-up per message.
+    exact: HashMap<String, Vec<FeedId>>,
+    /// Filters with `+` or `#`, matched one by one. Dashboards bind a handful of
+    /// these; the topic explorer's many filters will want a trie here.
+    wildcard: Vec<FeedId>,
+    changed: Vec<FeedId>,
+    changed_flag: Vec<bool>,
+}
+
+impl FeedStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Binds a feed to `filter`, keeping at most `capacity` samples.
+    /// Refuses an invalid filter with the rule it breaks.
+    pub fn add_feed(
+        &mut self,
+        filter: &str,
+        decoding: Decoding,
+        capacity: usize,
+    ) -> Result<FeedId, String> {
+        validate_topic_filter(filter).map_err(|e| format!("{filter:?}: {e}"))?;
+        let id = FeedId(self.feeds.len());
+        self.feeds.push(Feed {
+            filter: filter.to_owned(),
+            decoding,
+            samples: Ring::new(capacity),
+            last_error: None,
+            messages: 0,
+        });
+        self.changed_flag.push(false);
+        if filter.contains(['+', '#']) {
+            self.wildcard.push(id);
+        } else {
+            self.exact.entry(filter.to_owned()).or_default().push(id);
+        }
+        Ok(id)
+    }
+
+    /// The feed with this id.
+    pub fn feed(&self, id: FeedId) -> Option<&Feed> {
+        self.feeds.get(id.0)
+    }
+
+    /// Every distinct filter, in the order first bound: what to subscribe to.
+    pub fn filters(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for feed in &self.feeds {
+            if !out.contains(&feed.filter) {
+                out.push(feed.filter.clone());
+            }
+        }
+        out
+    }
+
+    /// Routes one message to every feed whose filter matches `topic`, decoding the
+    /// payload per feed. Returns how many feeds it reached.
+    pub fn ingest(&mut self, topic: &str, payload: &[u8], retained: bool, time_ms: f64) -> usize {
+        // Split borrows: routing tables are read while feeds are written. No allocation
+        // per message: this runs thousands of times a second.
+        let Self {
+            feeds,
+            exact,
+            wildcard,
+            changed,
+            changed_flag,
+        } = self;
+        let mut deliver = |id: FeedId, feeds: &mut Vec<Feed>| {
+            let feed = &mut feeds[id.0];
+            feed.messages += 1;
+            match decode(&feed.decoding, payload) {
+                Ok(value) => {
+                    feed.samples.push(Sample {
+                        time_ms,
+                        value,
+                        retained,
+                    });
+                    feed.last_error = None;
+                }
+                Err(e) => feed.last_error = Some(format!("{topic}: {e}")),
+            }
+            if !changed_flag[id.0] {
+                changed_flag[id.0] = true;
+                changed.push(id);
+            }
+        };
+        let mut reached = 0;
+        for &id in exact.get(topic).map(Vec::as_slice).unwrap_or(&[]) {
+            deliver(id, feeds);
+            reached += 1;
+        }
+        for &id in wildcard.iter() {
+            if filter_matches(&feeds[id.0].filter, topic) {
+                deliver(id, feeds);
+                reached += 1;
+            }
+        }
+        reached
+    }
+
+    /// The feeds that changed since the last call (each once): called once per frame.
+    pub fn take_changed(&mut self) -> Vec<FeedId> {
+        for id in &self.changed {
+            self.changed_flag[id.0] = false;
+        }
+        std::mem::take(&mut self.changed)
+    }
+
+    /// True when some feed changed since the last [`FeedStore::take_changed`].
+    pub fn has_changes(&self) -> bool {
+        !self.changed.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn switch() -> Decoding {
+        Decoding::Switch {
+            on: "ON".into(),
+            off: "OFF".into(),
+        }
+    }
+
+    #[test]
+    fn a_message_reaches_exact_and_wildcard_feeds_and_nothing_else() {
+        let mut store = FeedStore::new();
+        let exact = store.add_feed("home/f/temp", Decoding::Number, 10).unwrap();
+        let plus = store.add_feed("home/+/temp", Decoding::Number, 10).unwrap();
+        let hash = store.add_feed("home/#", Decoding::Number, 10).unwrap();
+        let other = store.add_feed("ward/#", Decoding::Number, 10).unwrap();
+
+        assert_eq!(store.ingest("home/f/temp", b"21.5", false, 1.0), 3);
+
+        for id in [exact, plus, hash] {
+            let feed = store.feed(id).unwrap();
+            assert_eq!(feed.latest().map(|s| s.value), Some(Value::Number(21.5)));
+        }
+        assert!(store.feed(other).unwrap().latest().is_none());
+    }
+
+    #[test]
+    fn changed_feeds_are_reported_once_per_frame_however_many_messages_came() {
+        let mut store = FeedStore::new();
+        let temp = store.add_feed("t", Decoding::Number, 100).unwrap();
+        let heater = store.add_feed("h", switch(), 100).unwrap();
+        for i in 0..50 {
+            store.ingest("t", i.to_string().as_bytes(), false, f64::from(i));
+        }
+        store.ingest("h", b"ON", true, 0.0);
+
+        assert_eq!(store.take_changed(), vec![temp, heater]);
+        assert!(!store.has_changes());
+        assert!(store.take_changed().is_empty());
+        assert_eq!(store.feed(temp).unwrap().messages(), 50);
+    }
+
+    #[test]
+    fn a_feed_keeps_only_its_capacity_of_samples() {
+        let mut store = FeedStore::new();
+        let id = store.add_feed("t", Decoding::Number, 5).unwrap();
+        for i in 0..1000 {
+            store.ingest("t", i.to_string().as_bytes(), false, f64::from(i));
+        }
+        let feed = store.feed(id).unwrap();
+        assert_eq!(feed.samples().len(), 5);
+        assert_eq!(feed.latest().unwrap().value, Value::Number(999.0));
+    }
+
+    #[test]
+    fn an_unreadable_payload_is_reported_on_the_feed_and_keeps_the_last_good_value() {
+        let mut store = FeedStore::new();
+        let id = store.add_feed("t", Decoding::Number, 5).unwrap();
+        store.ingest("t", b"20", true, 0.0);
+        store.ingest("t", b"hot", false, 1.0);
+        let feed = store.feed(id).unwrap();
+        assert_eq!(feed.latest().unwrap().value, Value::Number(20.0));
+        assert!(feed.latest().unwrap().retained);
+        assert_eq!(feed.last_error(), Some("t: expected a number, got \"hot\""));
+
+        store.ingest("t", b"21", false, 2.0);
+        assert_eq!(store.feed(id).unwrap().last_error(), None);
+    }
+
+    #[test]
+    fn an_invalid_filter_is_refused_with_the_rule_it_breaks() {
+        let mut store = FeedStore::new();
+        let err = store.add_feed("a/#/b", Decoding::Number, 5).unwrap_err();
+        assert!(err.starts_with("\"a/#/b\": "), "{err}");
+        assert!(store.filters().is_empty());
+    }
+
+    #[test]
+    fn filters_lists_each_bound_filter_once() {
+        let mut store = FeedStore::new();
+        store.add_feed("a", Decoding::Number, 5).unwrap();
+        store.add_feed("b/+", Decoding::Number, 5).unwrap();
+        store.add_feed("a", switch(), 5).unwrap();
+        assert_eq!(store.filters(), vec!["a".to_string(), "b/+".to_string()]);
+    }
+}
