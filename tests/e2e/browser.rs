@@ -1,0 +1,365 @@
+//! Headless Chromium driven over WebDriver (chromedriver + fantoccini), and finding
+//! elements the way a screen reader does: by computed ARIA role and accessible name.
+
+use std::fmt;
+use std::process::{Command, Stdio};
+
+use fantoccini::elements::Element;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Map, Value};
+
+use crate::certs::TestCa;
+use crate::support::{eventually, free_port, run_tool, wait_for_port, ChildGuard, TempDir};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub struct Browser {
+    pub client: Client,
+    // Dropped after the client: kills chromedriver's whole process group, Chromium too.
+    driver: ChildGuard,
+    home: TempDir,
+}
+
+impl Browser {
+    /// Start chromedriver on a free port with a HOME of its own whose NSS database
+    /// trusts `ca` (for wss://), and open a headless Chromium session.
+    pub async fn start(ca: &TestCa) -> Browser {
+        let home = TempDir::new("chromium-home");
+        let nssdb = home.join(".pki/nssdb");
+        std::fs::create_dir_all(&nssdb).expect("cannot create the NSS db directory");
+        let db = format!("sql:{}", nssdb.display());
+        run_tool(Command::new("certutil").args(["-d", &db, "-N", "--empty-password"]));
+        run_tool(
+            Command::new("certutil")
+                .args(["-d", &db, "-A", "-n", "test-ca", "-t", "C,,", "-i"])
+                .arg(ca.ca_cert()),
+        );
+
+        let port = free_port();
+        let log = std::fs::File::create(home.join("chromedriver.log"))
+            .expect("cannot create chromedriver.log");
+        let mut driver = ChildGuard::spawn(
+            "chromedriver",
+            Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                .env("HOME", home.path())
+                .stdout(Stdio::from(log.try_clone().expect("cannot clone a file")))
+                .stderr(Stdio::from(log)),
+            true,
+        );
+        let driver_log = home.join("chromedriver.log");
+        let context = || {
+            format!(
+                "\n--- chromedriver.log ---\n{}",
+                std::fs::read_to_string(&driver_log).unwrap_or_default()
+            )
+        };
+        wait_for_port(port, &mut driver, &context);
+
+        let profile = home.join("profile");
+        let chrome_log = home.join("chrome.log");
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.display()),
+            // The page's console, for the failure report.
+            "--enable-logging".into(),
+            format!("--log-file={}", chrome_log.display()),
+        ];
+        let mut capabilities = Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": CHROMIUM, "args": args }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| panic!("no Chromium session: {e}{}", context()));
+        Browser {
+            client,
+            driver,
+            home,
+        }
+    }
+
+    pub async fn open(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    }
+
+    /// End the WebDriver session (Chromium exits); the guard then stops chromedriver.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
+    /// A PNG of the viewport.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        self.client.screenshot().await.expect("no screenshot")
+    }
+
+    /// The element with `role` whose accessible name matches `name`, waiting for it.
+    pub async fn find_by_role(&self, role: &str, name: impl Into<Name<'_>>) -> Element {
+        find_by_role(&self.client, role, name).await
+    }
+
+    /// Wait until the text of the element with `role` and `name` satisfies `wanted`
+    /// (looked up afresh each time: the app may re-render it). Returns that text.
+    pub async fn wait_for_text(
+        &self,
+        role: &str,
+        name: impl Into<Name<'_>>,
+        what: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> String {
+        let name = name.into();
+        eventually(&format!("{role} {name} to show {what}"), || async {
+            let element = find_once(&self.client, role, name).await?;
+            let text = element.text().await.map_err(|e| e.to_string())?;
+            if wanted(&text) {
+                Ok(text)
+            } else {
+                Err(format!("text {text:?}"))
+            }
+        })
+        .await
+    }
+
+    /// Wait until the accessible name of an element with `role` and `name` satisfies
+    /// `wanted`. Returns that name.
+    pub async fn wait_for_name(
+        &self,
+        role: &str,
+        name: impl Into<Name<'_>>,
+        what: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> String {
+        let name = name.into();
+        eventually(&format!("{role} {name} to be named {what}"), || async {
+            let element = find_once(&self.client, role, name).await?;
+            let label = computed_label(&element).await?;
+            if wanted(&label) {
+                Ok(label)
+            } else {
+                Err(format!("named {label:?}"))
+            }
+        })
+        .await
+    }
+
+    /// Wait until attribute `attribute` of the element with `role` and `name` is
+    /// `expected` (`None`: absent).
+    pub async fn wait_for_attribute(
+        &self,
+        role: &str,
+        name: impl Into<Name<'_>>,
+        attribute: &str,
+        expected: Option<&str>,
+    ) {
+        let name = name.into();
+        let what = format!("{role} {name} to have {attribute}={expected:?}");
+        eventually(&what, || async {
+            let element = find_once(&self.client, role, name).await?;
+            let value = element.attr(attribute).await.map_err(|e| e.to_string())?;
+            if value.as_deref() == expected {
+                Ok(())
+            } else {
+                Err(format!("{attribute}={value:?}"))
+            }
+        })
+        .await
+    }
+
+    /// The attribute's value now, on the element with `role` and `name`.
+    pub async fn attribute_now(
+        &self,
+        role: &str,
+        name: impl Into<Name<'_>>,
+        attribute: &str,
+    ) -> Option<String> {
+        let element = self.find_by_role(role, name).await;
+        attribute_of(&element, attribute).await
+    }
+
+    /// What a canvas shows, as `canvas.toDataURL()`.
+    pub async fn canvas_data_url(&self, canvas: &Element) -> String {
+        let arg = serde_json::to_value(canvas).expect("an element serializes");
+        let url = self
+            .client
+            .execute("return arguments[0].toDataURL();", vec![arg])
+            .await
+            .expect("cannot read the canvas");
+        url.as_str()
+            .unwrap_or_else(|| panic!("toDataURL returned {url}"))
+            .to_string()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.home.join("chrome.log")).unwrap_or_default();
+            let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
+            eprintln!(
+                "--- the page's console (chromedriver pid {}) ---\n{}",
+                self.driver.pid(),
+                console[console.len().saturating_sub(40)..].join("\n")
+            );
+        }
+    }
+}
+
+/// Which accessible names match.
+#[derive(Clone, Copy)]
+pub enum Name<'a> {
+    Exact(&'a str),
+    Prefix(&'a str),
+    Any,
+}
+
+impl<'a> From<&'a str> for Name<'a> {
+    fn from(name: &'a str) -> Self {
+        Name::Exact(name)
+    }
+}
+
+impl Name<'_> {
+    fn matches(&self, name: &str) -> bool {
+        match *self {
+            Name::Exact(wanted) => name == wanted,
+            Name::Prefix(prefix) => name.starts_with(prefix),
+            Name::Any => true,
+        }
+    }
+}
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Name::Exact(name) => write!(f, "named {name:?}"),
+            Name::Prefix(prefix) => write!(f, "with a name starting {prefix:?}"),
+            Name::Any => write!(f, "with any name"),
+        }
+    }
+}
+
+/// Elements that can have the roles the tests look for: anything with an explicit role
+/// and the HTML elements with implicit ones. The computed role decides, not this list.
+const CANDIDATES: &str = "[role], input, select, textarea, button, a[href], img, canvas, \
+                          output, progress, meter, h1, h2, h3, h4, h5, h6";
+
+/// Find the element whose computed role is `role` and whose computed accessible name
+/// matches `name`, as assistive technology sees them (WebDriver's Get Computed Role and
+/// Get Computed Label). Polls until found; at the deadline it fails listing every
+/// role and name it saw.
+pub async fn find_by_role(client: &Client, role: &str, name: impl Into<Name<'_>>) -> Element {
+    let name = name.into();
+    eventually(&format!("an element with role {role:?} {name}"), || {
+        find_once(client, role, name)
+    })
+    .await
+}
+
+/// One look for the element [`find_by_role`] waits for; `Err` lists what was seen.
+pub async fn find_once(client: &Client, role: &str, name: Name<'_>) -> Result<Element, String> {
+    let candidates = client
+        .find_all(Locator::Css(CANDIDATES))
+        .await
+        .map_err(|e| format!("cannot list elements: {e}"))?;
+    let mut seen = Vec::new();
+    for element in candidates {
+        // Elements re-rendered meanwhile are stale: skip them, the next poll retries.
+        let Ok(found_role) = computed_role(&element).await else {
+            continue;
+        };
+        // Chromium answers with its own name for ARIA's `img`.
+        let found_role = if found_role == "image" {
+            "img".to_string()
+        } else {
+            found_role
+        };
+        if matches!(found_role.as_str(), "" | "generic" | "none") {
+            continue;
+        }
+        let label = computed_label(&element).await.unwrap_or_default();
+        if found_role == role && name.matches(&label) {
+            return Ok(element);
+        }
+        seen.push(format!("{found_role} {label:?}"));
+    }
+    Err(format!("no match among [{}]", seen.join(", ")))
+}
+
+/// WebDriver's Get Computed Role: the element's role in the accessibility tree.
+pub async fn computed_role(element: &Element) -> Result<String, String> {
+    element_query(element, "computedrole").await
+}
+
+/// WebDriver's Get Computed Label: the element's accessible name.
+pub async fn computed_label(element: &Element) -> Result<String, String> {
+    element_query(element, "computedlabel").await
+}
+
+async fn element_query(element: &Element, what: &'static str) -> Result<String, String> {
+    let command = ElementQuery {
+        element: element.element_id().to_string(),
+        what,
+    };
+    match element.clone().client().issue_cmd(command).await {
+        Ok(Value::String(s)) => Ok(s),
+        Ok(other) => Err(format!("{what}: unexpected answer {other}")),
+        Err(e) => Err(format!("{what}: {e}")),
+    }
+}
+
+/// `GET /session/{session id}/element/{element id}/{what}`, which fantoccini 0.22 does
+/// not wrap.
+#[derive(Debug)]
+struct ElementQuery {
+    element: String,
+    what: &'static str,
+}
+
+impl WebDriverCompatibleCommand for ElementQuery {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!(
+            "session/{session}/element/{}/{}",
+            self.element, self.what
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::GET, None)
+    }
+}
+
+/// Clear a text field and type `text` into it.
+pub async fn type_into(field: &Element, text: &str) {
+    field.clear().await.expect("cannot clear a text field");
+    field.send_keys(text).await.expect("cannot type");
+}
+
+/// An attribute's value now (`None` when absent).
+pub async fn attribute_of(element: &Element, name: &str) -> Option<String> {
+    element
+        .attr(name)
+        .await
+        .unwrap_or_else(|e| panic!("cannot read attribute {name}: {e}"))
+}

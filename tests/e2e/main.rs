@@ -1,0 +1,356 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! End-to-end tests: the built app in headless Chromium (WebDriver), against real
+//! brokers started on free ports — Mosquitto (ws, wss with a CA made at test time,
+//! password file, ACL file) and the demo's embedded broker with its simulated devices.
+//! Other MQTT clients ("peers") publish and subscribe next to the page.
+//!
+//! The app must be built first: `cargo xtask test` builds it and sets `FEEDBOARD_DIST`.
+//! Controls are found by role and accessible name, as a screen reader finds them.
+//!
+//! The tests run one at a time: each starts its own Chromium, and on a 2-core machine
+//! several browsers at once make timings flaky rather than the suite faster. Every
+//! process a test starts is owned by a guard that kills it by pid when the test ends,
+//! also when it fails.
+
+mod app;
+mod browser;
+mod certs;
+mod mosquitto;
+mod peer;
+mod support;
+
+use std::future::Future;
+use std::sync::{Mutex, PoisonError};
+
+use rumqttc::QoS;
+use serde_json::json;
+
+use browser::{Browser, Name};
+use certs::TestCa;
+use mosquitto::{Mosquitto, ALICE};
+use peer::Peer;
+
+const TEMPERATURE: &str = "demo/f/temperature";
+const CONTROL: &str = "demo/f/control";
+const HEATER: &str = "demo/f/heater";
+
+/// Run one test body on a fresh runtime, after the previous test has finished.
+fn run(test: impl Future<Output = ()>) {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    // A failed test poisons the lock; the next test may still run.
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("cannot build a tokio runtime")
+        .block_on(test);
+}
+
+/// Everything a test against Mosquitto needs, started in order.
+struct Setup {
+    // Field order is drop order: browser first, broker last.
+    browser: Browser,
+    _app: feedboard_demo::StaticServer,
+    broker: Mosquitto,
+    _ca: TestCa,
+}
+
+impl Setup {
+    /// Mosquitto, the app (without page config) and a browser showing it.
+    async fn start() -> Setup {
+        let ca = TestCa::new();
+        let broker = Mosquitto::start(&ca);
+        let app = app::serve(None).await;
+        let browser = Browser::start(&ca).await;
+        browser.open(&app.url()).await;
+        Setup {
+            browser,
+            _app: app,
+            broker,
+            _ca: ca,
+        }
+    }
+
+    fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.broker.ws_port)
+    }
+
+    async fn peer(&self, name: &str) -> Peer {
+        Peer::connect(name, self.broker.tcp_port, ALICE).await
+    }
+}
+
+/// Fill in the connection form and press Connect.
+async fn connect_with_form(
+    browser: &Browser,
+    url: &str,
+    protocol: &str,
+    user: &str,
+    password: &str,
+) {
+    let broker_url = browser.find_by_role("textbox", "Broker URL").await;
+    browser::type_into(&broker_url, url).await;
+    let username = browser.find_by_role("textbox", "Username").await;
+    browser::type_into(&username, user).await;
+    let password_box = browser.find_by_role("textbox", "Password").await;
+    browser::type_into(&password_box, password).await;
+    browser
+        .find_by_role("combobox", "Protocol version")
+        .await
+        .select_by_value(protocol)
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose protocol {protocol}: {e}"));
+    browser
+        .find_by_role("button", "Connect")
+        .await
+        .click()
+        .await
+        .expect("cannot click Connect");
+}
+
+async fn wait_until_connected(browser: &Browser) {
+    browser
+        .wait_for_text("status", "Connection status", "\"Connected\"", |t| {
+            t.trim() == "Connected"
+        })
+        .await;
+}
+
+/// The chart's accessible name, once it contains `value`.
+async fn wait_for_temperature(browser: &Browser, value: &str) -> String {
+    browser
+        .wait_for_name("img", Name::Prefix("Temperature"), value, |name| {
+            name.contains(value)
+        })
+        .await
+}
+
+#[test]
+fn harness_serves_the_app_and_mosquitto_serves_peers() {
+    run(async {
+        let setup = Setup::start().await;
+        let title = setup.browser.client.title().await.expect("no title");
+        assert_eq!(title, "Feedboard");
+
+        let mut alice = setup.peer("alice").await;
+        alice.publish(TEMPERATURE, "20", true).await;
+        let mut bob = Peer::connect("bob", setup.broker.tcp_port, mosquitto::BOB).await;
+        bob.subscribe("demo/#").await;
+        let retained = bob.next_message(TEMPERATURE).await;
+        assert_eq!(&retained.payload[..], b"20");
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn chart_shows_value_published_by_another_client_over_ws_mqtt_311() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        wait_for_temperature(browser, "no data").await;
+
+        let mut peer = setup.peer("thermometer").await;
+        peer.publish(TEMPERATURE, "21.5", true).await;
+        wait_for_temperature(browser, "21.5").await;
+        let chart = browser
+            .find_by_role("img", Name::Prefix("Temperature"))
+            .await;
+        let drawn_before = browser.canvas_data_url(&chart).await;
+
+        peer.publish(TEMPERATURE, "42.5", false).await;
+        wait_for_temperature(browser, "42.5").await;
+        support::eventually("the chart to be redrawn with 42.5", || async {
+            let chart =
+                browser::find_once(&browser.client, "img", Name::Prefix("Temperature")).await?;
+            let drawn = browser.canvas_data_url(&chart).await;
+            if drawn != drawn_before {
+                Ok(())
+            } else {
+                Err("the same pixels as with 21.5 only".to_string())
+            }
+        })
+        .await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn toggle_publishes_on_and_shows_the_confirmed_state() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        let mut heater = setup.peer("heater").await;
+        heater.subscribe(CONTROL).await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        browser
+            .wait_for_attribute("switch", "Heater", "aria-checked", Some("false"))
+            .await;
+
+        browser
+            .find_by_role("switch", "Heater")
+            .await
+            .click()
+            .await
+            .expect("cannot click the Heater switch");
+        let command = heater.next_message(CONTROL).await;
+        assert_eq!(
+            String::from_utf8_lossy(&command.payload),
+            "ON",
+            "the switch should publish ON"
+        );
+        assert_eq!(
+            command.qos,
+            QoS::AtLeastOnce,
+            "the switch publishes at QoS 1"
+        );
+        // Published, not yet confirmed: the switch must not claim the heater is on.
+        assert_eq!(
+            browser
+                .attribute_now("switch", "Heater", "aria-checked")
+                .await
+                .as_deref(),
+            Some("false"),
+            "aria-checked before the heater confirmed"
+        );
+        assert_eq!(
+            browser
+                .attribute_now("switch", "Heater", "aria-busy")
+                .await
+                .as_deref(),
+            Some("true"),
+            "aria-busy while waiting for the heater's confirmation"
+        );
+
+        heater.publish(HEATER, "ON", true).await;
+        browser
+            .wait_for_attribute("switch", "Heater", "aria-checked", Some("true"))
+            .await;
+        assert_ne!(
+            browser
+                .attribute_now("switch", "Heater", "aria-busy")
+                .await
+                .as_deref(),
+            Some("true"),
+            "aria-busy after the confirmation"
+        );
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn connects_over_wss_with_mqtt_5_using_a_ca_made_at_test_time() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        let url = format!("wss://localhost:{}", setup.broker.wss_port);
+        connect_with_form(browser, &url, "5", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+
+        let mut peer = setup.peer("thermometer").await;
+        peer.publish(TEMPERATURE, "23.25", true).await;
+        wait_for_temperature(browser, "23.25").await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn wrong_password_is_reported_and_the_form_keeps_what_was_typed() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        let url = setup.ws_url();
+        connect_with_form(browser, &url, "3.1.1", ALICE.0, "not-the-password").await;
+        // Mosquitto 2.0 refuses a wrong password in MQTT 3.1.1 with CONNACK return code 5
+        // ("not authorized"), not 4 ("bad user name or password").
+        browser
+            .wait_for_text("alert", Name::Any, "the broker's refusal", |text| {
+                text.to_lowercase().contains("not authorized")
+            })
+            .await;
+        let value = |role: &'static str, name: &'static str| async move {
+            browser
+                .find_by_role(role, name)
+                .await
+                .prop("value")
+                .await
+                .expect("cannot read a field's value")
+        };
+        assert_eq!(
+            value("textbox", "Broker URL").await.as_deref(),
+            Some(url.as_str())
+        );
+        assert_eq!(value("textbox", "Username").await.as_deref(), Some(ALICE.0));
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn unreachable_port_is_reported_in_the_form() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        let url = format!("ws://127.0.0.1:{}", support::free_port());
+        connect_with_form(browser, &url, "3.1.1", ALICE.0, ALICE.1).await;
+        let expected = format!("Could not open {url}");
+        browser
+            .wait_for_text("alert", Name::Any, &format!("{expected:?}"), |text| {
+                text.contains(&expected)
+            })
+            .await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn demo_broker_home_heater_round_trip() {
+    run(async {
+        let broker = feedboard_demo::start_broker(0, 0)
+            .await
+            .expect("cannot start the demo broker");
+        let _devices = feedboard_demo::start_devices("127.0.0.1", broker.tcp_port)
+            .await
+            .expect("cannot start the demo devices");
+        let app = app::serve(Some(json!({
+            "broker": broker.ws_url(),
+            "connect": true,
+        })))
+        .await;
+        // The demo broker has no TLS; the CA only fills the browser's trust store.
+        let ca = TestCa::new();
+        let browser = Browser::start(&ca).await;
+        browser.open(&app.url()).await;
+
+        wait_until_connected(&browser).await;
+        browser
+            .wait_for_name(
+                "img",
+                Name::Prefix("Temperature"),
+                "a temperature",
+                |name| !name.contains("no data") && name.chars().any(|c| c.is_ascii_digit()),
+            )
+            .await;
+        browser
+            .find_by_role("switch", "Heater")
+            .await
+            .click()
+            .await
+            .expect("cannot click the Heater switch");
+        browser
+            .wait_for_attribute("switch", "Heater", "aria-checked", Some("true"))
+            .await;
+
+        // The README's picture: written only when asked, so test runs leave the
+        // working tree alone.
+        if std::env::var_os("FEEDBOARD_SCREENSHOT").is_some_and(|v| v == "1") {
+            let png = browser.screenshot().await;
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshot.png");
+            std::fs::write(&path, png)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        }
+        browser.close().await;
+    });
+}
