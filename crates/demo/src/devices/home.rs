@@ -124,8 +124,8 @@ impl Device for Home {
     fn tick(&mut self) -> Vec<Outgoing> {
         let (temperature, humidity) = self.step();
         vec![
-            Outgoing::reading(TEMPERATURE_TOPIC, format!("{temperature:.1}")),
-            Outgoing::reading(HUMIDITY_TOPIC, format!("{humidity:.1}")),
+            Outgoing::retained_reading(TEMPERATURE_TOPIC, format!("{temperature:.1}")),
+            Outgoing::retained_reading(HUMIDITY_TOPIC, format!("{humidity:.1}")),
         ]
     }
 
@@ -159,7 +159,7 @@ mod tests {
     }
 
     #[test]
-    fn readings_are_plain_numbers_with_one_decimal() {
+    fn readings_are_retained_plain_numbers_with_one_decimal() {
         let mut home = Home::with_rng(Rng::seeded(2));
         let out = home.tick();
         assert_eq!(out[0].topic, TEMPERATURE_TOPIC);
@@ -168,7 +168,7 @@ mod tests {
             let (_, decimals) = reading.payload.split_once('.').expect("a decimal point");
             assert_eq!(decimals.len(), 1, "{}", reading.payload);
             reading.payload.parse::<f64>().expect("a number");
-            assert!(!reading.retain);
+            assert!(reading.retain, "a late page sees the last reading at once");
         }
     }
 

@@ -102,6 +102,15 @@ impl Outgoing {
             retain: false,
         }
     }
+
+    /// The same, retained: a page that opens later sees the last reading at once, as
+    /// many home sensors publish (Adafruit IO shows a feed's last value the same way).
+    pub fn retained_reading(topic: impl Into<String>, payload: impl Into<String>) -> Self {
+        Outgoing {
+            retain: true,
+            ..Outgoing::reading(topic, payload)
+        }
+    }
 }
 
 /// A device model: pure logic, no I/O. The runner calls it.
