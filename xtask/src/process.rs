@@ -43,7 +43,13 @@ pub fn display(cmd: &Command) -> String {
             parts.push(format!("{}={}", key.to_string_lossy(), quote(value)));
         }
     }
-    parts.push(quote(cmd.get_program()));
+    // `cargo xtask` sets CARGO to the full path of cargo; show it as typed.
+    let program = cmd.get_program();
+    if std::env::var_os("CARGO").is_some_and(|cargo| cargo == program) {
+        parts.push("cargo".to_string());
+    } else {
+        parts.push(quote(program));
+    }
     parts.extend(cmd.get_args().map(quote));
     parts.join(" ")
 }
