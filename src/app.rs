@@ -49,6 +49,9 @@ fn Feedboard(startup: StartupLoad) -> impl IntoView {
         ..ConnectionSettings::default()
     };
     let notices: Vec<String> = notice.into_iter().chain(binding_errors).collect();
+    // Leaving the page says goodbye to the broker (DISCONNECT, so no last will fires)
+    // instead of letting the socket drop.
+    let _ = window_event_listener(leptos::ev::pagehide, move |_| connection.disconnect());
 
     view! {
         <header class="top-bar">
