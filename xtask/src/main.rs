@@ -19,6 +19,7 @@ usage: cargo xtask <task>
 tasks:
   demo [--http-port N] [--ws-port N] [--tcp-port N] [--broker URL]
         build the app and serve it with the demo broker and simulated devices
+        (options are feedboard-demo's: `cargo xtask demo --help` lists them all)
   test  formatting, lints (native and wasm32), the app build, browser tests,
         doc tests, native and end-to-end tests; stops at the first failure
 
