@@ -59,9 +59,10 @@ struct Setup {
 impl Setup {
     /// Mosquitto, the app (without page config) and a browser showing it.
     async fn start() -> Setup {
+        // The app first: without FEEDBOARD_DIST there is nothing to test.
+        let app = app::serve(None).await;
         let ca = TestCa::new();
         let broker = Mosquitto::start(&ca);
-        let app = app::serve(None).await;
         let browser = Browser::start(&ca).await;
         browser.open(&app.url()).await;
         Setup {
@@ -308,6 +309,8 @@ fn unreachable_port_is_reported_in_the_form() {
 #[test]
 fn demo_broker_home_heater_round_trip() {
     run(async {
+        // Fail fast, before starting anything, when the app was not built.
+        app::dist();
         let broker = feedboard_demo::start_broker(0, 0)
             .await
             .expect("cannot start the demo broker");
