@@ -151,3 +151,19 @@ pub fn exec(cmd: &mut Command) -> Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_commands_can_be_pasted_into_a_shell() {
+        let mut cmd = Command::new("trunk");
+        cmd.args(["build", "--dist", "my dist", "it's"])
+            .env("FEEDBOARD_DIST", "/tmp/x");
+        assert_eq!(
+            display(&cmd),
+            r"FEEDBOARD_DIST=/tmp/x trunk build --dist 'my dist' 'it'\''s'"
+        );
+    }
+}

@@ -150,6 +150,10 @@ pub fn wasm_bindgen_version(repo: &Path) -> Result<String> {
     let lock_path = repo.join("Cargo.lock");
     let lock = fs::read_to_string(&lock_path)
         .map_err(|e| error(format!("cannot read {}: {e}", lock_path.display())))?;
+    wasm_bindgen_version_in(&lock)
+}
+
+fn wasm_bindgen_version_in(lock: &str) -> Result<String> {
     let mut versions: Vec<String> = lock
         .split("[[package]]")
         .filter(|block| field(block, "name") == Some("wasm-bindgen"))
@@ -358,4 +362,42 @@ fn dpkg_installed(package: &str) -> bool {
 
 fn is_root() -> bool {
     process::output("id", &["-u"]).is_some_and(|out| out.trim() == "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK: &str = r#"
+version = 4
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = [
+ "wasm-bindgen-macro",
+]
+
+[[package]]
+name = "wasm-bindgen-macro"
+version = "0.2.131"
+"#;
+
+    #[test]
+    fn the_cli_version_is_the_wasm_bindgen_crate_version_in_cargo_lock() {
+        assert_eq!(wasm_bindgen_version_in(LOCK).unwrap(), "0.2.130");
+    }
+
+    #[test]
+    fn a_lock_without_wasm_bindgen_is_an_error() {
+        assert!(wasm_bindgen_version_in("[[package]]\nname = \"leptos\"\n").is_err());
+    }
+
+    #[test]
+    fn two_wasm_bindgen_versions_are_an_error() {
+        let two = format!("{LOCK}\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.99\"\n");
+        let e = wasm_bindgen_version_in(&two).unwrap_err();
+        assert!(e.0.contains("0.2.130, 0.2.99"), "{e}");
+    }
 }
