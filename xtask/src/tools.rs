@@ -347,10 +347,16 @@ pub fn ensure_test_packages() -> Result {
         cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         cmd
     };
-    process::run(&mut apt(&["update"]))?;
+    let by_hand = |e: process::Error| {
+        error(format!(
+            "{e}; install the packages by hand: sudo apt-get install -y {}",
+            missing.join(" ")
+        ))
+    };
+    process::run(&mut apt(&["update"])).map_err(by_hand)?;
     let mut install = apt(&["install", "-y"]);
     install.args(&missing);
-    process::run(&mut install)
+    process::run(&mut install).map_err(by_hand)
 }
 
 fn dpkg_installed(package: &str) -> bool {
