@@ -349,6 +349,24 @@ fn demo_broker_home_heater_round_trip() {
         // The README's picture: written only when asked, so test runs leave the
         // working tree alone.
         if std::env::var_os("FEEDBOARD_SCREENSHOT").is_some_and(|v| v == "1") {
+            // A few more readings (one every 2 s), so the chart shows a line.
+            for _ in 0..3 {
+                let chart = browser
+                    .find_by_role("img", Name::Prefix("Temperature"))
+                    .await;
+                let drawn = browser.canvas_data_url(&chart).await;
+                support::eventually("the next temperature reading", || async {
+                    let chart =
+                        browser::find_once(&browser.client, "img", Name::Prefix("Temperature"))
+                            .await?;
+                    if browser.canvas_data_url(&chart).await != drawn {
+                        Ok(())
+                    } else {
+                        Err("the same chart".to_string())
+                    }
+                })
+                .await;
+            }
             let png = browser.screenshot().await;
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshot.png");
             std::fs::write(&path, png)
