@@ -69,7 +69,7 @@ pub fn run(repo: &Path) -> Result {
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                 tools.test_runner(),
             )
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
+            .env("CHROMEDRIVER", chromedriver()),
     )?;
 
     header("doc tests");
@@ -79,7 +79,8 @@ pub fn run(repo: &Path) -> Result {
     // Last, and exec'd: the final lines on screen are cargo test's own summary.
     let mut last = cargo(repo);
     last.args(["test", "--workspace", "--tests"])
-        .env("FEEDBOARD_DIST", &dist);
+        .env("FEEDBOARD_DIST", &dist)
+        .stdin(std::process::Stdio::null());
     Err(process::exec(&mut last))
 }
 
@@ -88,4 +89,11 @@ fn cargo(repo: &Path) -> Command {
     let mut cmd = Command::new(program);
     cmd.current_dir(repo);
     cmd
+}
+
+/// The user's `CHROMEDRIVER`, else the one on PATH, else Debian's.
+fn chromedriver() -> OsString {
+    std::env::var_os("CHROMEDRIVER")
+        .or_else(|| process::find_on_path("chromedriver").map(Into::into))
+        .unwrap_or_else(|| "/usr/bin/chromedriver".into())
 }

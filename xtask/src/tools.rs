@@ -87,6 +87,7 @@ pub fn ensure_build_tools(repo: &Path) -> Result<BuildTools> {
     ensure_wasm_target(repo)?;
     let trunk_dir = ensure_trunk(&root)?;
     let wasm_bindgen_dir = ensure_wasm_bindgen(&root, repo)?;
+    check_trunk_toml(repo)?;
     let wasm_opt_dir = ensure_wasm_opt(&root)?;
     warn_about_system_wasm_opt();
     println!("xtask: build tools in {}", pretty(&root));
@@ -176,6 +177,23 @@ fn field<'a>(block: &'a str, key: &str) -> Option<&'a str> {
         let (k, v) = line.split_once('=')?;
         (k.trim() == key).then(|| v.trim().trim_matches('"'))
     })
+}
+
+/// Trunk.toml pins the wasm-bindgen CLI version as well; when it and Cargo.lock
+/// disagree, say which lines to make equal now rather than after a long build.
+fn check_trunk_toml(repo: &Path) -> Result {
+    let locked = wasm_bindgen_version(repo)?;
+    let path = repo.join("Trunk.toml");
+    let Ok(trunk_toml) = fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    match field(&trunk_toml, "wasm_bindgen") {
+        Some(pinned) if pinned != locked => Err(error(format!(
+            "Trunk.toml has wasm_bindgen = \"{pinned}\" but Cargo.lock has wasm-bindgen \
+             {locked}: make them equal"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn ensure_wasm_bindgen(root: &Path, repo: &Path) -> Result<PathBuf> {
