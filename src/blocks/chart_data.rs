@@ -72,7 +72,7 @@ pub fn y_range(points: &[Point]) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
     }
-    if hi - lo < f64::EPSILON {
+    if (hi - lo).abs() < f64::EPSILON {
         return (lo - 1.0, hi + 1.0);
     }
     let pad = (hi - lo) * 0.1;
