@@ -599,7 +599,8 @@ fn encode_v5(packet: Outgoing<'_>, buf: &mut BytesMut) -> Result<usize, mqttbyte
                 session_expiry_interval: (expiry > 0).then_some(expiry),
                 receive_maximum: None,
                 max_packet_size: u32::try_from(options.max_packet_size).ok(),
-                topic_alias_max: None,
+                topic_alias_max: (options.topic_alias_maximum > 0)
+                    .then_some(options.topic_alias_maximum),
                 request_response_info: None,
                 request_problem_info: None,
                 user_properties: Vec::new(),

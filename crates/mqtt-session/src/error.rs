@@ -18,6 +18,20 @@ pub enum Error {
     /// The broker closed the session with a v5 DISCONNECT, with the reason it gave.
     #[error("the broker disconnected: {0}")]
     BrokerDisconnected(Refusal),
+    /// A v5 broker closed the connection with reason 0x8E "session taken over": another
+    /// client connected with our client id. The session does not reconnect, since
+    /// reconnecting would take the session back and the two clients would keep throwing
+    /// each other off; `connect` again (perhaps with another client id) to retry.
+    #[error(
+        "another client connected with the same client id and took over the session \
+         (DISCONNECT 0x8e{}); not reconnecting, so the two clients do not keep \
+         throwing each other off",
+        .reason_string.as_deref().map(|s| format!(": {s}")).unwrap_or_default()
+    )]
+    SessionTakenOver {
+        /// The broker's reason string, if it sent one.
+        reason_string: Option<String>,
+    },
     /// The caller used the API wrongly (invalid topic or filter, invalid options, calling
     /// `connect` twice); the message says what to fix.
     #[error("invalid use of the MQTT session: {0}")]

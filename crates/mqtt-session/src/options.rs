@@ -129,6 +129,11 @@ pub struct ConnectOptions {
     /// seconds; default 0, "ends with the connection"). Set it with `clean_start: false`
     /// to resume sessions over v5.
     pub session_expiry: Duration,
+    /// v5 only: the highest inbound topic alias the broker may use (announced as `Topic
+    /// Alias Maximum` in CONNECT; default 16, 0 = no aliases). Aliases are per connection
+    /// and forgotten on reconnect; a PUBLISH with alias 0, an alias above this or an
+    /// alias never given a topic is a protocol violation that closes the connection.
+    pub topic_alias_maximum: u16,
 }
 
 impl Default for ConnectOptions {
@@ -146,6 +151,7 @@ impl Default for ConnectOptions {
             max_packet_size: 1024 * 1024,
             connect_timeout: Duration::from_secs(10),
             session_expiry: Duration::ZERO,
+            topic_alias_maximum: 16,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The session state machine: [`Session`] and [`ConnectionState`].
 
+mod aliases;
 mod incoming;
 mod inflight;
 
@@ -16,6 +17,7 @@ use crate::options::{ConnectOptions, ProtocolVersion, QoS};
 use crate::queue::{OfflineQueue, QueuedPublish};
 use crate::time::Instant;
 use crate::topic::{validate_topic_filter, validate_topic_name};
+use aliases::InboundAliases;
 use inflight::{InFlight, Outbound, PacketIds, Stage};
 
 /// The largest remaining length MQTT can encode.
@@ -128,6 +130,8 @@ pub struct Session {
     keep_alive: Duration,
     receive_maximum: usize,
     server_max_packet: Option<usize>,
+    /// Inbound v5 topic aliases of the current connection.
+    aliases: InboundAliases,
 }
 
 fn misuse(text: impl Into<String>) -> Error {
@@ -167,6 +171,7 @@ impl Session {
             keep_alive: Duration::ZERO,
             receive_maximum: 65_535,
             server_max_packet: None,
+            aliases: InboundAliases::default(),
         }
     }
 
@@ -214,6 +219,7 @@ impl Session {
         }
         self.decoder.clear();
         self.transmit.clear();
+        self.aliases.clear();
         self.state = ConnectionState::Connecting;
         let client_id = self.client_id.clone().unwrap_or_default();
         let options = self.options.clone();

@@ -42,13 +42,14 @@ fn v311_connect_bytes_with_credentials_are_exact() {
 }
 
 #[test]
-fn v5_connect_bytes_without_credentials_announce_the_maximum_packet_size() {
+fn v5_connect_bytes_without_credentials_announce_maximum_packet_size_and_topic_aliases() {
     let mut h = Harness::new(1, opts(ProtocolVersion::V5));
     h.session.handle_transport_open(h.now);
     #[rustfmt::skip]
     let expected = [
-        0x10, 0x14, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x05, 0x02, 0x00, 0x1E,
-        0x05, 0x27, 0x00, 0x10, 0x00, 0x00, // properties: maximum packet size 1 MiB
+        0x10, 0x17, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x05, 0x02, 0x00, 0x1E,
+        0x08, 0x27, 0x00, 0x10, 0x00, 0x00, // properties: maximum packet size 1 MiB,
+        0x22, 0x00, 0x10,                   // topic alias maximum 16
         0x00, 0x02, b'c', b'1',
     ];
     assert_eq!(h.raw_sent(), expected);

@@ -386,14 +386,15 @@ fn keep_alive_zero_arms_no_ping_timer() {
 #[test]
 fn v5_server_disconnect_is_reported_with_its_reason_and_reconnects() {
     let mut h = Harness::connected(ProtocolVersion::V5);
-    h.feed(&[0xE0, 0x01, 0x8E]);
+    // 0x8E "session taken over" does not reconnect: see tests/v5.rs.
+    h.feed(&[0xE0, 0x01, 0x8B]);
     let events = h.events();
     assert_eq!(
         events[0],
         Event::ConnectionLost {
             reason: Error::BrokerDisconnected(Refusal {
-                code: 0x8E,
-                reason: "session taken over".into()
+                code: 0x8B,
+                reason: "server shutting down".into()
             })
         }
     );

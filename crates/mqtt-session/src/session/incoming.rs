@@ -12,6 +12,9 @@ use crate::options::{ProtocolVersion, QoS};
 use crate::time::Instant;
 use crate::topic::validate_topic_name;
 
+/// v5 DISCONNECT reason: another connection with our client id took the session.
+const SESSION_TAKEN_OVER: u8 = 0x8E;
+
 impl Session {
     pub(super) fn handle_packet(&mut self, now: Instant, packet: Incoming) {
         if self.state == ConnectionState::Connecting {
@@ -20,10 +23,7 @@ impl Session {
                 Incoming::Disconnect {
                     reason,
                     reason_string,
-                } => self.lose(
-                    now,
-                    Error::BrokerDisconnected(Refusal::from_v5(reason, reason_string.as_deref())),
-                ),
+                } => self.handle_disconnect(now, reason, reason_string),
                 other => self.lose(
                     now,
                     Error::BrokerMisbehaved(format!("{} before CONNACK", incoming_name(&other))),
@@ -99,11 +99,23 @@ impl Session {
             Incoming::Disconnect {
                 reason,
                 reason_string,
-            } => self.lose(
-                now,
-                Error::BrokerDisconnected(Refusal::from_v5(reason, reason_string.as_deref())),
-            ),
+            } => self.handle_disconnect(now, reason, reason_string),
         }
+    }
+
+    /// A v5 DISCONNECT from the broker: reconnect, except after 0x8E "session taken over"
+    /// (see [`Error::SessionTakenOver`]).
+    fn handle_disconnect(&mut self, now: Instant, reason: u8, reason_string: Option<String>) {
+        if reason == SESSION_TAKEN_OVER {
+            self.decoder.clear();
+            self.transmit.clear();
+            self.events.push_back(Event::ConnectionLost {
+                reason: Error::SessionTakenOver { reason_string },
+            });
+            return self.stop();
+        }
+        let refusal = Refusal::from_v5(reason, reason_string.as_deref());
+        self.lose(now, Error::BrokerDisconnected(refusal));
     }
 
     fn finish_outbound(&mut self, packet_id: u16, reason: u8, reason_string: Option<&str>) {
@@ -123,10 +135,14 @@ impl Session {
         });
     }
 
-    fn handle_publish(&mut self, now: Instant, p: InboundPublish) {
-        if let Some(alias) = p.topic_alias {
-            let text = format!("PUBLISH used topic alias {alias}, but the client allows none");
-            return self.lose(now, Error::BrokerMisbehaved(text));
+    fn handle_publish(&mut self, now: Instant, mut p: InboundPublish) {
+        let maximum = self.options.topic_alias_maximum;
+        match self
+            .aliases
+            .resolve(core::mem::take(&mut p.topic), p.topic_alias, maximum)
+        {
+            Ok(topic) => p.topic = topic,
+            Err(text) => return self.lose(now, Error::BrokerMisbehaved(text)),
         }
         if let Err(e) = validate_topic_name(&p.topic) {
             return self.lose(
