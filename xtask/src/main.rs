@@ -4,6 +4,7 @@
 //! with Trunk, runs the demo, and runs every test. Standard library only, so it builds
 //! in seconds on a fresh clone.
 
+mod bench;
 mod build;
 mod demo;
 mod process;
@@ -20,17 +21,22 @@ tasks:
   demo [--http-port N] [--ws-port N] [--tcp-port N] [--broker URL]
         build the app and serve it with the demo broker and simulated devices
         (options are feedboard-demo's: `cargo xtask demo --help` lists them all)
+  bench [--messages N] [--runs R]
+        Feedboard, MQTT.js and a raw WebSocket page in headless Chromium against
+        one Mosquitto: msgs/s and script time per message, QoS 0 and 1 (default
+        100000 messages, 3 runs); table printed, target/bench/results.json
   test  formatting, lints (native and wasm32), the app build, browser tests,
         doc tests, native and end-to-end tests; stops at the first failure
 
-Both install missing tools first (into $FEEDBOARD_TOOLS, default ~/.cache/feedboard-tools;
-system packages with apt-get).";
+demo, bench and test install missing tools first (into $FEEDBOARD_TOOLS, default
+~/.cache/feedboard-tools; system packages with apt-get).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let repo = repo_root();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo::run(&repo, &args[1..]),
+        Some("bench") => bench::run(&repo, &args[1..]),
         Some("test") if args.len() == 1 => test::run(&repo),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");

@@ -1,0 +1,1238 @@
+//! `cargo xtask bench`: Feedboard, MQTT.js and a raw WebSocket page side by side in one
+//! headless Chromium, against one Mosquitto of our own, fed by a native publisher.
+//!
+//! Everything is std only: Chromium is driven over `--remote-debugging-pipe` (CDP as
+//! NUL-separated JSON on fds 3 and 4, with only the `Target`, `Runtime` and
+//! `Performance` domains: the Network domain would slow every client 2–3×), the pages
+//! are served by a small static server in a thread, and the publisher writes MQTT 3.1.1
+//! packets to a plain TCP socket. A benchmark prints figures; it is not a test.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{BufWriter, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::process::{self, error, Error, Result};
+use crate::{build, tools};
+
+const TOPIC: &str = "bench/load";
+const PAYLOAD_LEN: usize = 32;
+/// QoS 1 messages the publisher may have in flight (packet ids must stay unique).
+const PUBLISH_WINDOW: usize = 1000;
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Client {
+    Feedboard,
+    MqttJs,
+    Raw,
+}
+
+impl Client {
+    const ALL: [Client; 3] = [Client::Feedboard, Client::MqttJs, Client::Raw];
+
+    fn name(self) -> &'static str {
+        match self {
+            Client::Feedboard => "Feedboard",
+            Client::MqttJs => "MQTT.js",
+            Client::Raw => "raw WebSocket",
+        }
+    }
+}
+
+struct Options {
+    messages: usize,
+    runs: usize,
+}
+
+fn parse_args(args: &[String]) -> Result<Options> {
+    let mut options = Options {
+        messages: 100_000,
+        runs: 3,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut number = |what: &str| -> Result<usize> {
+            it.next()
+                .and_then(|v| v.replace('_', "").parse().ok())
+                .filter(|&n: &usize| n > 0)
+                .ok_or_else(|| error(format!("{what} needs a positive number")))
+        };
+        match arg.as_str() {
+            "--messages" => options.messages = number("--messages")?,
+            "--runs" => options.runs = number("--runs")?,
+            other => {
+                return Err(error(format!(
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R]"
+                )))
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// One client's run of one scenario.
+struct RunResult {
+    qos: u8,
+    client: Client,
+    run: usize,
+    outcome: std::result::Result<Measured, String>,
+}
+
+struct Measured {
+    received: usize,
+    lost: usize,
+    rate: f64,
+    script_us: f64,
+    publish_secs: f64,
+}
+
+pub fn run(repo: &Path, args: &[String]) -> Result {
+    let options = parse_args(args)?;
+    for (program, package) in [
+        ("mosquitto", "mosquitto"),
+        ("npm", "npm (Node.js 18 or later)"),
+    ] {
+        if !process::on_path(program) && !Path::new("/usr/sbin").join(program).exists() {
+            return Err(error(format!(
+                "`{program}` is needed by the benchmark: install {package} (e.g. `apt-get install -y {package}`)"
+            )));
+        }
+    }
+    if !Path::new(CHROMIUM).exists() {
+        return Err(error(format!(
+            "{CHROMIUM} is needed by the benchmark: `apt-get install -y chromium`"
+        )));
+    }
+    let bench_dir = repo.join("bench");
+    let mqtt_js = bench_dir.join("node_modules/mqtt/dist/mqtt.min.js");
+    if !mqtt_js.exists() {
+        println!("xtask bench: installing npm `mqtt` 5.x into bench/node_modules (the MQTT.js page compares Feedboard with its browser bundle)");
+        process::run(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund"])
+                .current_dir(&bench_dir),
+        )?;
+    }
+    let tools = tools::ensure_build_tools(repo)?;
+    let dist = repo.join("target").join("bench-dist");
+    build::trunk_build(repo, &tools, &dist)?;
+
+    let temp = TempDir::new()?;
+    let tcp_port = free_port()?;
+    let ws_port = free_port()?;
+    let _broker = Broker::start(temp.path(), tcp_port, ws_port)?;
+
+    let www = temp.path().join("www");
+    copy_dir(&dist, &www)?;
+    for page in [
+        "counter.js",
+        "raw.html",
+        "raw.js",
+        "mqttjs.html",
+        "mqttjs.js",
+    ] {
+        fs::copy(bench_dir.join(page), www.join(page))?;
+    }
+    fs::copy(&mqtt_js, www.join("mqtt.min.js"))?;
+    fs::write(
+        www.join("feedboard.json"),
+        format!(
+            r#"{{"broker": "ws://127.0.0.1:{ws_port}", "connect": true, "dashboard": {{"version": 1, "title": "Bench", "blocks": [{{"title": "Load", "type": "line_chart", "topic": "{TOPIC}", "unit": ""}}]}}}}"#
+        ),
+    )?;
+    let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;
+    let http_port = serve(www)?;
+    let mut chrome = Chrome::start(temp.path())?;
+
+    let mut results = Vec::new();
+    for qos in [0u8, 1] {
+        for run in 0..options.runs {
+            // Interleaved: each run starts with the next client.
+            for k in 0..Client::ALL.len() {
+                let client = Client::ALL[(run + k) % Client::ALL.len()];
+                let page = match client {
+                    Client::Feedboard => format!("http://127.0.0.1:{http_port}/index.html"),
+                    Client::MqttJs => format!(
+                        "http://127.0.0.1:{http_port}/mqttjs.html?url=ws://127.0.0.1:{ws_port}&topic={TOPIC}"
+                    ),
+                    Client::Raw => format!(
+                        "http://127.0.0.1:{http_port}/raw.html?url=ws://127.0.0.1:{ws_port}&topic={TOPIC}"
+                    ),
+                };
+                print!(
+                    "QoS {qos}, run {}/{}, {:<13} ",
+                    run + 1,
+                    options.runs,
+                    client.name()
+                );
+                std::io::stdout().flush()?;
+                let outcome = measure(
+                    &mut chrome,
+                    &page,
+                    client,
+                    &probe,
+                    tcp_port,
+                    qos,
+                    options.messages,
+                );
+                match &outcome {
+                    Ok(m) => println!(
+                        "received {:>7}, lost {:>6}, {:>8.0} msgs/s, {:>6.2} µs script/msg (published in {:.2} s)",
+                        m.received, m.lost, m.rate, m.script_us, m.publish_secs
+                    ),
+                    Err(e) => println!("not measured: {e}"),
+                }
+                results.push(RunResult {
+                    qos,
+                    client,
+                    run,
+                    outcome,
+                });
+            }
+        }
+    }
+    chrome.close();
+
+    let table = table(&results, options.messages);
+    println!("\n{table}");
+    let out = repo.join("target").join("bench");
+    fs::create_dir_all(&out)?;
+    let json_path = out.join("results.json");
+    fs::write(&json_path, json(&results, &options))?;
+    println!("results written to {}", json_path.display());
+    Ok(())
+}
+
+/// One client, one scenario, one run, in a fresh tab.
+fn measure(
+    chrome: &mut Chrome,
+    url: &str,
+    client: Client,
+    probe: &str,
+    tcp_port: u16,
+    qos: u8,
+    messages: usize,
+) -> std::result::Result<Measured, String> {
+    let target = chrome
+        .call(
+            "Target.createTarget",
+            &format!(r#"{{"url":{}}}"#, quote(url)),
+            None,
+        )
+        .map_err(|e| e.to_string())?;
+    let target_id = target
+        .get("targetId")
+        .and_then(Json::as_str)
+        .ok_or("no targetId")?
+        .to_string();
+    let result = measure_in(chrome, &target_id, client, probe, tcp_port, qos, messages);
+    let _ = chrome.call(
+        "Target.closeTarget",
+        &format!(r#"{{"targetId":{}}}"#, quote(&target_id)),
+        None,
+    );
+    result
+}
+
+fn measure_in(
+    chrome: &mut Chrome,
+    target_id: &str,
+    client: Client,
+    probe: &str,
+    tcp_port: u16,
+    qos: u8,
+    messages: usize,
+) -> std::result::Result<Measured, String> {
+    let e = |e: Error| e.to_string();
+    let attached = chrome
+        .call(
+            "Target.attachToTarget",
+            &format!(r#"{{"targetId":{},"flatten":true}}"#, quote(target_id)),
+            None,
+        )
+        .map_err(e)?;
+    let session = attached
+        .get("sessionId")
+        .and_then(Json::as_str)
+        .ok_or("no sessionId")?
+        .to_string();
+    let s = Some(session.as_str());
+    chrome.call("Performance.enable", "{}", s).map_err(e)?;
+
+    // The page is up and its client has a socket (Feedboard: the counter is on screen).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if client == Client::Feedboard {
+            match chrome.evaluate(s, probe).map_err(e)?.as_str() {
+                Some("installed") => break,
+                Some("missing") if Instant::now() > deadline => {
+                    return Err("skipped: the app page has no #messages-in traffic counter \
+                        (not in this build of the app), so its received count cannot be read"
+                        .into())
+                }
+                _ => {}
+            }
+        } else if let Some(snap) = chrome
+            .evaluate(s, "window.bench ? bench.snapshot() : null")
+            .map_err(e)?
+            .as_obj()
+        {
+            if let Some(err) = snap.get("error").and_then(Json::as_str) {
+                return Err(format!("the page failed: {err}"));
+            }
+            if snap.get("ready") == Some(&Json::Bool(true)) {
+                break;
+            }
+        }
+        if Instant::now() > deadline {
+            return Err("timed out waiting for the page to subscribe".into());
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+
+    // Subscribed for real: a probe message published now reaches the page.
+    let mut publisher = Publisher::connect(tcp_port).map_err(e)?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        publisher.publish_qos0(0).map_err(e)?;
+        thread::sleep(Duration::from_millis(100));
+        let count = chrome.evaluate(s, "bench.count").map_err(e)?;
+        if count.as_f64().unwrap_or(0.0) > 0.0 {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("timed out: probe messages never reached the page".into());
+        }
+    }
+    thread::sleep(Duration::from_millis(500));
+    chrome.evaluate(s, "bench.mark()").map_err(e)?;
+    let script_before = script_duration(chrome, s).map_err(e)?;
+
+    let started = Instant::now();
+    let sender = thread::spawn(move || publisher.publish_many(messages, qos));
+    let mut last_count = -1.0;
+    let mut last_progress = Instant::now();
+    let mut publish_secs = None;
+    let snap = loop {
+        thread::sleep(Duration::from_millis(250));
+        if publish_secs.is_none() && sender.is_finished() {
+            publish_secs = Some(started.elapsed().as_secs_f64());
+        }
+        let snap = chrome.evaluate(s, "bench.snapshot()").map_err(e)?;
+        let count = snap.get("count").and_then(Json::as_f64).unwrap_or(0.0);
+        let base = snap.get("base").and_then(Json::as_f64).unwrap_or(0.0);
+        if count - base >= messages as f64 {
+            break snap;
+        }
+        if count != last_count {
+            last_count = count;
+            last_progress = Instant::now();
+        }
+        // Nothing new for 3 s after the publisher finished: the rest is lost.
+        if publish_secs.is_some() && last_progress.elapsed() > Duration::from_secs(3) {
+            break snap;
+        }
+        if started.elapsed() > Duration::from_secs(300) {
+            return Err("timed out after 300 s".into());
+        }
+    };
+    let script_after = script_duration(chrome, s).map_err(e)?;
+    match sender.join() {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => return Err(format!("publisher failed: {err}")),
+        Err(_) => return Err("publisher panicked".into()),
+    }
+    let publish_secs = publish_secs.unwrap_or_else(|| started.elapsed().as_secs_f64());
+    let num = |k: &str| snap.get(k).and_then(Json::as_f64);
+    let received = (num("count").unwrap_or(0.0) - num("base").unwrap_or(0.0)).max(0.0) as usize;
+    if received == 0 {
+        return Err(format!("no message of {messages} arrived"));
+    }
+    let span_ms = match (num("tFirst"), num("tLast")) {
+        (Some(first), Some(last)) if last > first => last - first,
+        _ => return Err("the page recorded no time span".into()),
+    };
+    Ok(Measured {
+        received,
+        lost: messages.saturating_sub(received),
+        rate: received as f64 / (span_ms / 1000.0),
+        script_us: (script_after - script_before) * 1e6 / received as f64,
+        publish_secs,
+    })
+}
+
+fn script_duration(chrome: &mut Chrome, session: Option<&str>) -> Result<f64> {
+    let metrics = chrome.call("Performance.getMetrics", "{}", session)?;
+    metrics
+        .get("metrics")
+        .and_then(Json::as_arr)
+        .and_then(|all| {
+            all.iter()
+                .find(|m| m.get("name").and_then(Json::as_str) == Some("ScriptDuration"))
+        })
+        .and_then(|m| m.get("value"))
+        .and_then(Json::as_f64)
+        .ok_or_else(|| error("Performance.getMetrics gave no ScriptDuration"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Figures
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+struct Summary {
+    runs: usize,
+    failures: Vec<String>,
+    received: f64,
+    lost_max: usize,
+    rate: (f64, f64, f64),
+    script: (f64, f64, f64),
+}
+
+fn summarize(results: &[RunResult], qos: u8, client: Client) -> Option<Summary> {
+    let mine: Vec<&RunResult> = results
+        .iter()
+        .filter(|r| r.qos == qos && r.client == client)
+        .collect();
+    let ok: Vec<&Measured> = mine
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .collect();
+    let failures = mine
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().err().cloned())
+        .collect();
+    if ok.is_empty() {
+        return Some(Summary {
+            runs: 0,
+            failures,
+            received: 0.0,
+            lost_max: 0,
+            rate: (0.0, 0.0, 0.0),
+            script: (0.0, 0.0, 0.0),
+        });
+    }
+    let stats = |f: &dyn Fn(&Measured) -> f64| {
+        let mut v: Vec<f64> = ok.iter().map(|m| f(m)).collect();
+        let med = median(&mut v);
+        (med, v[0], v[v.len() - 1])
+    };
+    Some(Summary {
+        runs: ok.len(),
+        failures,
+        received: stats(&|m| m.received as f64).0,
+        lost_max: ok.iter().map(|m| m.lost).max().unwrap_or(0),
+        rate: stats(&|m| m.rate),
+        script: stats(&|m| m.script_us),
+    })
+}
+
+fn table(results: &[RunResult], messages: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{messages} messages of {PAYLOAD_LEN} bytes on {TOPIC}; median [min–max] over the runs that completed"
+    );
+    let _ = writeln!(
+        out,
+        "| scenario | client | runs | received (median) | lost (max) | msgs/s | script µs/msg |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    let mut ratios = String::new();
+    for qos in [0u8, 1] {
+        let mut by_client = BTreeMap::new();
+        for client in Client::ALL {
+            let Some(s) = summarize(results, qos, client) else {
+                continue;
+            };
+            if s.runs == 0 {
+                let why = s.failures.first().cloned().unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "| QoS {qos} | {} | 0 | – | – | – | – ({why}) |",
+                    client.name()
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "| QoS {qos} | {} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] |",
+                    client.name(),
+                    s.runs,
+                    s.received,
+                    s.lost_max,
+                    s.rate.0,
+                    s.rate.1,
+                    s.rate.2,
+                    s.script.0,
+                    s.script.1,
+                    s.script.2
+                );
+            }
+            if s.runs > 0 {
+                by_client.insert(client, s);
+            }
+        }
+        let fb = by_client.get(&Client::Feedboard);
+        let ratio = |other: Client, f: &dyn Fn(&Summary) -> f64| match (fb, by_client.get(&other)) {
+            (Some(a), Some(b)) if f(b) > 0.0 => format!("{:.2}", f(a) / f(b)),
+            _ => "n/a".to_string(),
+        };
+        let _ = writeln!(
+            ratios,
+            "QoS {qos}: rate Feedboard/raw {} (target ≥ 0.95), Feedboard/MQTT.js {}{}; \
+             script per message Feedboard/MQTT.js {} (target ≤ 0.33), Feedboard/raw {}",
+            ratio(Client::Raw, &|s| s.rate.0),
+            ratio(Client::MqttJs, &|s| s.rate.0),
+            if qos == 1 { " (target ≥ 1.2)" } else { "" },
+            ratio(Client::MqttJs, &|s| s.script.0),
+            ratio(Client::Raw, &|s| s.script.0),
+        );
+    }
+    out.push('\n');
+    out.push_str(&ratios);
+    out
+}
+
+fn json(results: &[RunResult], options: &Options) -> String {
+    let mut runs = Vec::new();
+    for r in results {
+        let body = match &r.outcome {
+            Ok(m) => format!(
+                r#""received":{},"lost":{},"msgs_per_s":{:.1},"script_us_per_msg":{:.3},"publish_s":{:.3}"#,
+                m.received, m.lost, m.rate, m.script_us, m.publish_secs
+            ),
+            Err(e) => format!(r#""error":{}"#, quote(e)),
+        };
+        runs.push(format!(
+            r#"    {{"qos":{},"client":{},"run":{},{body}}}"#,
+            r.qos,
+            quote(r.client.name()),
+            r.run + 1
+        ));
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!(
+        "{{\n  \"unix_time\": {secs},\n  \"messages\": {},\n  \"payload_bytes\": {PAYLOAD_LEN},\n  \"runs_per_client\": {},\n  \"topic\": {},\n  \"results\": [\n{}\n  ]\n}}\n",
+        options.messages,
+        options.runs,
+        quote(TOPIC),
+        runs.join(",\n")
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Broker, publisher, static server, temp dir
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir> {
+        let path = std::env::temp_dir().join(format!("feedboard-bench-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path)?;
+        Ok(TempDir(path))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Our own Mosquitto, stopped (by its pid) when dropped, also on error.
+struct Broker(Child);
+
+impl Broker {
+    fn start(dir: &Path, tcp_port: u16, ws_port: u16) -> Result<Broker> {
+        // `user root`: started as root, Mosquitto would otherwise switch to the
+        // `mosquitto` user, which cannot read our temp dir. Queues large enough for a
+        // whole run: the default 1000 drops even QoS 0 for a slow subscriber.
+        let config = format!(
+            "user root\n\
+             per_listener_settings false\n\
+             allow_anonymous true\n\
+             max_queued_messages 1000000\n\
+             max_inflight_messages 1000\n\
+             listener {tcp_port} 127.0.0.1\n\
+             listener {ws_port} 127.0.0.1\n\
+             protocol websockets\n"
+        );
+        let config_path = dir.join("mosquitto.conf");
+        fs::write(&config_path, config)?;
+        let log = fs::File::create(dir.join("mosquitto.log"))?;
+        let program = process::find_on_path("mosquitto")
+            .unwrap_or_else(|| PathBuf::from("/usr/sbin/mosquitto"));
+        let mut cmd = Command::new(program);
+        cmd.arg("-c")
+            .arg(&config_path)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        println!("$ {}", process::display(&cmd));
+        let child = cmd.spawn()?;
+        let mut broker = Broker(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", tcp_port)).is_err()
+            || TcpStream::connect(("127.0.0.1", ws_port)).is_err()
+        {
+            if let Ok(Some(status)) = broker.0.try_wait() {
+                let log = fs::read_to_string(dir.join("mosquitto.log")).unwrap_or_default();
+                return Err(error(format!("mosquitto exited ({status}):\n{log}")));
+            }
+            if Instant::now() > deadline {
+                return Err(error("mosquitto did not open its ports within 10 s"));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        Ok(broker)
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// MQTT 3.1.1 over TCP, packets written by hand.
+struct Publisher {
+    stream: TcpStream,
+}
+
+fn remaining_length(mut len: usize, out: &mut Vec<u8>) {
+    loop {
+        let mut byte = (len % 128) as u8;
+        len /= 128;
+        if len > 0 {
+            byte |= 0x80;
+        }
+        out.push(byte);
+        if len == 0 {
+            break;
+        }
+    }
+}
+
+fn publish_packet(out: &mut Vec<u8>, qos: u8, packet_id: u16, seq: usize) {
+    let payload = format!("{seq:0width$}", width = PAYLOAD_LEN);
+    let len = 2 + TOPIC.len() + if qos > 0 { 2 } else { 0 } + payload.len();
+    out.push(0x30 | (qos << 1));
+    remaining_length(len, out);
+    out.extend_from_slice(&(TOPIC.len() as u16).to_be_bytes());
+    out.extend_from_slice(TOPIC.as_bytes());
+    if qos > 0 {
+        out.extend_from_slice(&packet_id.to_be_bytes());
+    }
+    out.extend_from_slice(payload.as_bytes());
+}
+
+impl Publisher {
+    fn connect(port: u16) -> Result<Publisher> {
+        let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+        stream.set_nodelay(true)?;
+        let client_id = format!("bench-pub-{}", std::process::id());
+        let mut body = vec![0, 4];
+        body.extend_from_slice(b"MQTT");
+        body.extend_from_slice(&[4, 0x02, 0, 0]); // 3.1.1, clean session, no keep-alive
+        body.extend_from_slice(&(client_id.len() as u16).to_be_bytes());
+        body.extend_from_slice(client_id.as_bytes());
+        let mut packet = vec![0x10];
+        remaining_length(body.len(), &mut packet);
+        packet.extend_from_slice(&body);
+        stream.write_all(&packet)?;
+        let mut connack = [0u8; 4];
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        stream.read_exact(&mut connack)?;
+        if connack[0] != 0x20 || connack[3] != 0 {
+            return Err(error(format!(
+                "the broker refused the publisher: {connack:?}"
+            )));
+        }
+        stream.set_read_timeout(None)?;
+        Ok(Publisher { stream })
+    }
+
+    fn publish_qos0(&mut self, seq: usize) -> Result {
+        let mut packet = Vec::new();
+        publish_packet(&mut packet, 0, 0, seq);
+        self.stream.write_all(&packet)?;
+        Ok(())
+    }
+
+    /// Messages 1..=count as fast as the broker takes them; at QoS 1 with at most
+    /// `PUBLISH_WINDOW` unacknowledged, returning once every PUBACK is in.
+    fn publish_many(self, count: usize, qos: u8) -> Result {
+        let acked = Arc::new(AtomicUsize::new(0));
+        let reader = if qos > 0 {
+            let mut input = self.stream.try_clone()?;
+            let acked = Arc::clone(&acked);
+            Some(thread::spawn(move || -> Result {
+                let mut ack = [0u8; 4];
+                for _ in 0..count {
+                    input.read_exact(&mut ack)?;
+                    if ack[0] != 0x40 {
+                        return Err(error(format!("expected PUBACK, got {ack:?}")));
+                    }
+                    acked.fetch_add(1, Ordering::Release);
+                }
+                Ok(())
+            }))
+        } else {
+            None
+        };
+        let mut out = BufWriter::with_capacity(64 * 1024, &self.stream);
+        let mut packet = Vec::with_capacity(64);
+        for i in 0..count {
+            if qos > 0 && i - acked.load(Ordering::Acquire) >= PUBLISH_WINDOW {
+                out.flush()?;
+                while i - acked.load(Ordering::Acquire) >= PUBLISH_WINDOW {
+                    if reader.as_ref().is_some_and(|r| r.is_finished()) {
+                        return Err(error("the PUBACK reader stopped early"));
+                    }
+                    thread::sleep(Duration::from_micros(50));
+                }
+            }
+            packet.clear();
+            publish_packet(&mut packet, qos, (i % 65_535) as u16 + 1, i + 1);
+            out.write_all(&packet)?;
+        }
+        out.flush()?;
+        drop(out);
+        if let Some(reader) = reader {
+            reader
+                .join()
+                .map_err(|_| error("the PUBACK reader panicked"))??;
+        }
+        // DISCONNECT, so the broker does not publish anything on our behalf.
+        let _ = (&self.stream).write_all(&[0xE0, 0]);
+        Ok(())
+    }
+}
+
+/// Serves `root` on a free loopback port from a background thread; returns the port.
+fn serve(root: PathBuf) -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let root = Arc::new(root);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = Arc::clone(&root);
+            thread::spawn(move || {
+                let _ = serve_one(&root, stream);
+            });
+        }
+    });
+    Ok(port)
+}
+
+fn serve_one(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf)?;
+        if n == 0 || request.len() > 64 * 1024 {
+            return Ok(());
+        }
+        request.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&request);
+    let path = text.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let path = if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    };
+    let file = root.join(path.trim_start_matches('/'));
+    let body = if path.split('/').any(|part| part == "..") {
+        None
+    } else {
+        fs::read(&file).ok()
+    };
+    let header = match &body {
+        Some(body) => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("wasm") => "application/wasm",
+                Some("css") => "text/css",
+                Some("json") => "application/json",
+                Some("svg") => "image/svg+xml",
+                Some("png") => "image/png",
+                Some("webmanifest") => "application/manifest+json",
+                _ => "application/octet-stream",
+            };
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+        }
+        None => {
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+        }
+    };
+    stream.write_all(header.as_bytes())?;
+    if let Some(body) = body {
+        stream.write_all(&body)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Chromium over --remote-debugging-pipe
+
+struct Chrome {
+    child: Child,
+    input: ChildStdin,
+    output: mpsc::Receiver<String>,
+    next_id: u64,
+}
+
+impl Chrome {
+    fn start(dir: &Path) -> Result<Chrome> {
+        let profile = dir.join("chromium-profile");
+        fs::create_dir_all(&profile)?;
+        let log = fs::File::create(dir.join("chromium.log"))?;
+        // Chromium reads CDP from fd 3 and writes to fd 4: the shell moves our pipes
+        // (its stdin and stdout) there, then becomes Chromium.
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(r#"exec "$0" "$@" 3<&0 4>&1 0</dev/null 1>/dev/null"#)
+            .arg(CHROMIUM)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--remote-debugging-pipe",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-timer-throttling",
+                "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows",
+                "--disable-extensions",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log);
+        println!("$ {}", process::display(&cmd));
+        let mut child = cmd.spawn()?;
+        let input = child.stdin.take().expect("piped stdin");
+        let mut reader = child.stdout.take().expect("piped stdout");
+        let (tx, output) = mpsc::channel();
+        thread::spawn(move || {
+            let mut pending = Vec::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                pending.extend_from_slice(&buf[..n]);
+                while let Some(end) = pending.iter().position(|&b| b == 0) {
+                    let message = String::from_utf8_lossy(&pending[..end]).into_owned();
+                    pending.drain(..=end);
+                    if tx.send(message).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        let mut chrome = Chrome {
+            child,
+            input,
+            output,
+            next_id: 0,
+        };
+        let version = chrome.call("Browser.getVersion", "{}", None)?;
+        println!(
+            "xtask bench: {}",
+            version.get("product").and_then(Json::as_str).unwrap_or("?")
+        );
+        Ok(chrome)
+    }
+
+    /// One CDP command; waits for its answer (events in between are ignored).
+    fn call(&mut self, method: &str, params: &str, session: Option<&str>) -> Result<Json> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let session = session
+            .map(|s| format!(r#","sessionId":{}"#, quote(s)))
+            .unwrap_or_default();
+        let message = format!(r#"{{"id":{id},"method":"{method}","params":{params}{session}}}"#);
+        self.input.write_all(message.as_bytes())?;
+        self.input.write_all(&[0])?;
+        self.input.flush()?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let text = self
+                .output
+                .recv_timeout(left)
+                .map_err(|_| error(format!("Chromium did not answer {method}")))?;
+            let reply = Json::parse(&text).map_err(|e| error(format!("bad CDP JSON: {e}")))?;
+            if reply.get("id").and_then(Json::as_f64) != Some(id as f64) {
+                continue;
+            }
+            if let Some(err) = reply.get("error") {
+                let text = err.get("message").and_then(Json::as_str).unwrap_or("?");
+                return Err(error(format!("{method}: {text}")));
+            }
+            return Ok(reply.get("result").cloned().unwrap_or(Json::Null));
+        }
+    }
+
+    /// `Runtime.evaluate` in a page; the value (by value), or the exception as an error.
+    fn evaluate(&mut self, session: Option<&str>, expression: &str) -> Result<Json> {
+        let result = self.call(
+            "Runtime.evaluate",
+            &format!(
+                r#"{{"expression":{},"returnByValue":true}}"#,
+                quote(expression)
+            ),
+            session,
+        )?;
+        if let Some(details) = result.get("exceptionDetails") {
+            let text = details
+                .get("exception")
+                .and_then(|e| e.get("description"))
+                .and_then(Json::as_str)
+                .or_else(|| details.get("text").and_then(Json::as_str))
+                .unwrap_or("exception");
+            return Err(error(format!("in the page: {text}")));
+        }
+        Ok(result
+            .get("result")
+            .and_then(|r| r.get("value"))
+            .cloned()
+            .unwrap_or(Json::Null))
+    }
+
+    fn close(&mut self) {
+        let _ = self.call("Browser.close", "{}", None);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Chrome {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Just enough JSON for CDP
+
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+impl Json {
+    fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn as_arr(&self) -> Option<&[Json]> {
+        match self {
+            Json::Arr(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    fn as_obj(&self) -> Option<&Json> {
+        matches!(self, Json::Obj(_)).then_some(self)
+    }
+
+    fn parse(text: &str) -> std::result::Result<Json, String> {
+        let mut parser = JsonParser {
+            bytes: text.as_bytes(),
+            pos: 0,
+        };
+        let value = parser.value()?;
+        parser.space();
+        if parser.pos != parser.bytes.len() {
+            return Err(format!("trailing characters at {}", parser.pos));
+        }
+        Ok(value)
+    }
+}
+
+struct JsonParser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl JsonParser<'_> {
+    fn space(&mut self) {
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(|b| b.is_ascii_whitespace())
+        {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, literal: &str) -> bool {
+        if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
+            self.pos += literal.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self) -> std::result::Result<Json, String> {
+        self.space();
+        let Some(&b) = self.bytes.get(self.pos) else {
+            return Err("unexpected end".into());
+        };
+        match b {
+            b'n' if self.eat("null") => Ok(Json::Null),
+            b't' if self.eat("true") => Ok(Json::Bool(true)),
+            b'f' if self.eat("false") => Ok(Json::Bool(false)),
+            b'"' => self.string().map(Json::Str),
+            b'[' => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                self.space();
+                if self.eat("]") {
+                    return Ok(Json::Arr(items));
+                }
+                loop {
+                    items.push(self.value()?);
+                    self.space();
+                    if self.eat("]") {
+                        return Ok(Json::Arr(items));
+                    }
+                    if !self.eat(",") {
+                        return Err(format!("expected , or ] at {}", self.pos));
+                    }
+                }
+            }
+            b'{' => {
+                self.pos += 1;
+                let mut fields = Vec::new();
+                self.space();
+                if self.eat("}") {
+                    return Ok(Json::Obj(fields));
+                }
+                loop {
+                    self.space();
+                    let key = self.string()?;
+                    self.space();
+                    if !self.eat(":") {
+                        return Err(format!("expected : at {}", self.pos));
+                    }
+                    fields.push((key, self.value()?));
+                    self.space();
+                    if self.eat("}") {
+                        return Ok(Json::Obj(fields));
+                    }
+                    if !self.eat(",") {
+                        return Err(format!("expected , or }} at {}", self.pos));
+                    }
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = self.pos;
+                while self
+                    .bytes
+                    .get(self.pos)
+                    .is_some_and(|b| b"+-.eE0123456789".contains(b))
+                {
+                    self.pos += 1;
+                }
+                let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or("");
+                text.parse()
+                    .map(Json::Num)
+                    .map_err(|_| format!("bad number {text:?}"))
+            }
+            _ => Err(format!("unexpected {:?} at {}", b as char, self.pos)),
+        }
+    }
+
+    fn string(&mut self) -> std::result::Result<String, String> {
+        if !self.eat("\"") {
+            return Err(format!("expected a string at {}", self.pos));
+        }
+        let mut out = Vec::new();
+        loop {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err("unterminated string".into());
+            };
+            self.pos += 1;
+            match b {
+                b'"' => return String::from_utf8(out).map_err(|e| e.to_string()),
+                b'\\' => {
+                    let Some(&e) = self.bytes.get(self.pos) else {
+                        return Err("unterminated escape".into());
+                    };
+                    self.pos += 1;
+                    let c = match e {
+                        b'n' => '\n',
+                        b't' => '\t',
+                        b'r' => '\r',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'u' => {
+                            let hex = self
+                                .bytes
+                                .get(self.pos..self.pos + 4)
+                                .and_then(|h| std::str::from_utf8(h).ok())
+                                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                                .ok_or("bad \\u escape")?;
+                            self.pos += 4;
+                            // Surrogate halves are replaced: CDP rarely sends them and we
+                            // only read numbers and ASCII names.
+                            char::from_u32(hex).unwrap_or('\u{fffd}')
+                        }
+                        other => other as char,
+                    };
+                    let mut utf8 = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                }
+                _ => out.push(b),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdp_replies_parse() {
+        let reply = Json::parse(
+            r#"{"id":3,"result":{"result":{"type":"object","value":{"count":12,"tFirst":1.5e2,"error":null,"s":"a\"\u00e9"}}}}"#,
+        )
+        .unwrap();
+        let value = reply
+            .get("result")
+            .and_then(|r| r.get("result"))
+            .and_then(|r| r.get("value"))
+            .unwrap();
+        assert_eq!(value.get("count"), Some(&Json::Num(12.0)));
+        assert_eq!(value.get("tFirst"), Some(&Json::Num(150.0)));
+        assert_eq!(value.get("error"), Some(&Json::Null));
+        assert_eq!(value.get("s").and_then(Json::as_str), Some("a\"é"));
+    }
+
+    #[test]
+    fn strings_round_trip_through_quote() {
+        let text = "line\n\"quoted\" \\ tab\t";
+        assert_eq!(Json::parse(&quote(text)).unwrap(), Json::Str(text.into()));
+    }
+
+    #[test]
+    fn a_publish_packet_is_well_formed() {
+        let mut packet = Vec::new();
+        publish_packet(&mut packet, 1, 7, 42);
+        assert_eq!(packet[0], 0x32);
+        assert_eq!(packet[1] as usize, packet.len() - 2);
+        assert_eq!(&packet[4..14], TOPIC.as_bytes());
+        assert_eq!(&packet[14..16], &[0, 7]);
+        assert_eq!(packet.len(), 16 + PAYLOAD_LEN);
+    }
+}
