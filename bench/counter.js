@@ -5,12 +5,14 @@
 window.bench = {
   ready: false,
   error: null,
+  changes: 0,
   count: 0,
   base: 0,
   tFirst: null,
   tLast: null,
   received(n) {
     const now = performance.now();
+    this.changes++;
     if (this.tFirst === null && n > this.base) this.tFirst = now;
     this.count = n;
     this.tLast = now;

@@ -50,12 +50,15 @@ impl Client {
 struct Options {
     messages: usize,
     runs: usize,
+    /// An app already built (`trunk build --release --dist DIR`): skips the build.
+    dist: Option<PathBuf>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
     let mut options = Options {
         messages: 100_000,
         runs: 3,
+        dist: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -68,9 +71,15 @@ fn parse_args(args: &[String]) -> Result<Options> {
         match arg.as_str() {
             "--messages" => options.messages = number("--messages")?,
             "--runs" => options.runs = number("--runs")?,
+            "--dist" => {
+                let dir = it
+                    .next()
+                    .ok_or_else(|| error("--dist needs a directory"))?;
+                options.dist = Some(PathBuf::from(dir));
+            }
             other => {
                 return Err(error(format!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R]"
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR]"
                 )))
             }
         }
@@ -87,8 +96,13 @@ struct RunResult {
 }
 
 struct Measured {
+    /// Messages counted by the page; for Feedboard without its `#messages-in` counter,
+    /// the publisher's sequence number last shown by the chart (see `counted`).
     received: usize,
-    lost: usize,
+    /// `None` when the page cannot count (Feedboard's chart fallback).
+    lost: Option<usize>,
+    /// Whether `received` is a count of messages (false: a sequence number seen).
+    counted: bool,
     rate: f64,
     script_us: f64,
     publish_secs: f64,
@@ -121,9 +135,24 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                 .current_dir(&bench_dir),
         )?;
     }
-    let tools = tools::ensure_build_tools(repo)?;
-    let dist = repo.join("target").join("bench-dist");
-    build::trunk_build(repo, &tools, &dist)?;
+    let dist = match &options.dist {
+        Some(dir) if dir.join("index.html").exists() => {
+            println!("xtask bench: the app already built in {}", dir.display());
+            dir.clone()
+        }
+        Some(dir) => {
+            return Err(error(format!(
+                "--dist {}: no index.html there (build it with `trunk build --release --dist DIR`)",
+                dir.display()
+            )))
+        }
+        None => {
+            let tools = tools::ensure_build_tools(repo)?;
+            let dist = repo.join("target").join("bench-dist");
+            build::trunk_build(repo, &tools, &dist)?;
+            dist
+        }
+    };
 
     let temp = TempDir::new()?;
     let tcp_port = free_port()?;
@@ -185,8 +214,13 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                 );
                 match &outcome {
                     Ok(m) => println!(
-                        "received {:>7}, lost {:>6}, {:>8.0} msgs/s, {:>6.2} µs script/msg (published in {:.2} s)",
-                        m.received, m.lost, m.rate, m.script_us, m.publish_secs
+                        "{} {:>7}, lost {:>6}, {:>8.0} msgs/s, {:>6.2} µs script/msg (published in {:.2} s)",
+                        if m.counted { "received" } else { "last seq shown" },
+                        m.received,
+                        lost_text(m.lost),
+                        m.rate,
+                        m.script_us,
+                        m.publish_secs
                     ),
                     Err(e) => println!("not measured: {e}"),
                 }
@@ -274,9 +308,11 @@ fn measure_in(
             match chrome.evaluate(s, probe).map_err(e)?.as_str() {
                 Some("installed") => break,
                 Some("missing") if Instant::now() > deadline => {
-                    return Err("skipped: the app page has no #messages-in traffic counter \
-                        (not in this build of the app), so its received count cannot be read"
-                        .into())
+                    return Err(
+                        "skipped: the app page shows neither its #messages-in traffic \
+                        counter nor the Load chart, so nothing can be read"
+                            .into(),
+                    )
                 }
                 _ => {}
             }
@@ -304,8 +340,8 @@ fn measure_in(
     loop {
         publisher.publish_qos0(0).map_err(e)?;
         thread::sleep(Duration::from_millis(100));
-        let count = chrome.evaluate(s, "bench.count").map_err(e)?;
-        if count.as_f64().unwrap_or(0.0) > 0.0 {
+        let changes = chrome.evaluate(s, "bench.changes").map_err(e)?;
+        if changes.as_f64().unwrap_or(0.0) > 0.0 {
             break;
         }
         if Instant::now() > deadline {
@@ -360,13 +396,19 @@ fn measure_in(
         (Some(first), Some(last)) if last > first => last - first,
         _ => return Err("the page recorded no time span".into()),
     };
+    let counted = snap.get("source").and_then(Json::as_str) != Some("chart");
     Ok(Measured {
         received,
-        lost: messages.saturating_sub(received),
+        lost: counted.then(|| messages.saturating_sub(received)),
+        counted,
         rate: received as f64 / (span_ms / 1000.0),
         script_us: (script_after - script_before) * 1e6 / received as f64,
         publish_secs,
     })
+}
+
+fn lost_text(lost: Option<usize>) -> String {
+    lost.map_or("?".to_string(), |l| l.to_string())
 }
 
 fn script_duration(chrome: &mut Chrome, session: Option<&str>) -> Result<f64> {
@@ -400,7 +442,8 @@ struct Summary {
     runs: usize,
     failures: Vec<String>,
     received: f64,
-    lost_max: usize,
+    lost_max: Option<usize>,
+    counted: bool,
     rate: (f64, f64, f64),
     script: (f64, f64, f64),
 }
@@ -423,7 +466,8 @@ fn summarize(results: &[RunResult], qos: u8, client: Client) -> Option<Summary> 
             runs: 0,
             failures,
             received: 0.0,
-            lost_max: 0,
+            lost_max: None,
+            counted: true,
             rate: (0.0, 0.0, 0.0),
             script: (0.0, 0.0, 0.0),
         });
@@ -437,7 +481,8 @@ fn summarize(results: &[RunResult], qos: u8, client: Client) -> Option<Summary> 
         runs: ok.len(),
         failures,
         received: stats(&|m| m.received as f64).0,
-        lost_max: ok.iter().map(|m| m.lost).max().unwrap_or(0),
+        lost_max: ok.iter().filter_map(|m| m.lost).max(),
+        counted: ok.iter().all(|m| m.counted),
         rate: stats(&|m| m.rate),
         script: stats(&|m| m.script_us),
     })
@@ -471,11 +516,12 @@ fn table(results: &[RunResult], messages: usize) -> String {
             } else {
                 let _ = writeln!(
                     out,
-                    "| QoS {qos} | {} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] |",
+                    "| QoS {qos} | {}{} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] |",
                     client.name(),
+                    if s.counted { "" } else { " ¹" },
                     s.runs,
                     s.received,
-                    s.lost_max,
+                    lost_text(s.lost_max),
                     s.rate.0,
                     s.rate.1,
                     s.rate.2,
@@ -504,6 +550,15 @@ fn table(results: &[RunResult], messages: usize) -> String {
             ratio(Client::Raw, &|s| s.script.0),
         );
     }
+    if results
+        .iter()
+        .any(|r| r.outcome.as_ref().is_ok_and(|m| !m.counted))
+    {
+        out.push_str(
+            "¹ read from the chart's accessible name (the app has no #messages-in counter yet): \
+             \"received\" is the last sequence number shown, loss is not measured\n",
+        );
+    }
     out.push('\n');
     out.push_str(&ratios);
     out
@@ -514,8 +569,13 @@ fn json(results: &[RunResult], options: &Options) -> String {
     for r in results {
         let body = match &r.outcome {
             Ok(m) => format!(
-                r#""received":{},"lost":{},"msgs_per_s":{:.1},"script_us_per_msg":{:.3},"publish_s":{:.3}"#,
-                m.received, m.lost, m.rate, m.script_us, m.publish_secs
+                r#""received":{},"counted":{},"lost":{},"msgs_per_s":{:.1},"script_us_per_msg":{:.3},"publish_s":{:.3}"#,
+                m.received,
+                m.counted,
+                m.lost.map_or("null".to_string(), |l| l.to_string()),
+                m.rate,
+                m.script_us,
+                m.publish_secs
             ),
             Err(e) => format!(r#""error":{}"#, quote(e)),
         };
