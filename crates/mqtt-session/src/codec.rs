@@ -23,6 +23,7 @@ use mqttbytes::{v4, v5};
 
 use crate::event::MessageProperties;
 use crate::options::{ConnectOptions, ProtocolVersion, QoS};
+use crate::subscription::{RetainHandling, Subscription};
 
 /// What the broker's CONNACK said.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -119,9 +120,10 @@ pub(crate) enum Outgoing<'a> {
     PubRec(u16),
     PubRel(u16),
     PubComp(u16),
+    /// All `filters` share one subscription identifier (the first one's is sent).
     Subscribe {
         packet_id: u16,
-        filters: &'a [(String, QoS)],
+        filters: &'a [Subscription],
     },
     Unsubscribe {
         packet_id: u16,
@@ -395,6 +397,11 @@ fn from_v5(packet: v5::Packet) -> Incoming {
                             .message_expiry_interval
                             .map(|s| core::time::Duration::from_secs(u64::from(s))),
                         payload_is_utf8: props.payload_format_indicator.map(|f| f == 1),
+                        subscription_identifiers: props
+                            .subscription_identifiers
+                            .iter()
+                            .filter_map(|id| u32::try_from(*id).ok())
+                            .collect(),
                     },
                 ),
             };
@@ -496,6 +503,18 @@ fn v5_publish_properties(p: &MessageProperties) -> Option<v5::PublishProperties>
     })
 }
 
+fn v5_subscribe_filter(s: &Subscription) -> v5::SubscribeFilter {
+    let mut f = v5::SubscribeFilter::new(s.filter.clone(), to_mqtt_qos(s.qos));
+    f.nolocal = s.no_local;
+    f.preserve_retain = s.retain_as_published;
+    f.retain_forward_rule = match s.retain_handling {
+        RetainHandling::SendOnSubscribe => v5::RetainForwardRule::OnEverySubscribe,
+        RetainHandling::SendIfNewSubscription => v5::RetainForwardRule::OnNewSubscribe,
+        RetainHandling::DoNotSend => v5::RetainForwardRule::Never,
+    };
+    f
+}
+
 fn keep_alive_secs(o: &ConnectOptions) -> u16 {
     u16::try_from(o.keep_alive.as_secs()).unwrap_or(u16::MAX)
 }
@@ -560,7 +579,7 @@ fn encode_v4(packet: Outgoing<'_>, buf: &mut BytesMut) -> Result<usize, mqttbyte
             let mut s = v4::Subscribe::new_many(
                 filters
                     .iter()
-                    .map(|(f, q)| v4::SubscribeFilter::new(f.clone(), to_mqtt_qos(*q))),
+                    .map(|s| v4::SubscribeFilter::new(s.filter.clone(), to_mqtt_qos(s.qos))),
             );
             s.pkid = packet_id; // new_many leaves 0, which is illegal
             s.write(buf)
@@ -632,12 +651,16 @@ fn encode_v5(packet: Outgoing<'_>, buf: &mut BytesMut) -> Result<usize, mqttbyte
         Outgoing::PubRel(id) => v5::PubRel::new(id).write(buf),
         Outgoing::PubComp(id) => v5::PubComp::new(id).write(buf),
         Outgoing::Subscribe { packet_id, filters } => {
-            let mut s = v5::Subscribe::new_many(
-                filters
-                    .iter()
-                    .map(|(f, q)| v5::SubscribeFilter::new(f.clone(), to_mqtt_qos(*q))),
-            );
+            let mut s = v5::Subscribe::new_many(filters.iter().map(v5_subscribe_filter));
             s.pkid = packet_id; // new_many leaves 0, which is illegal
+            s.properties =
+                filters
+                    .first()
+                    .and_then(|f| f.identifier)
+                    .map(|id| v5::SubscribeProperties {
+                        id: usize::try_from(id).ok(),
+                        user_properties: Vec::new(),
+                    });
             s.write(buf)
         }
         Outgoing::Unsubscribe { packet_id, filters } => v5::Unsubscribe {
@@ -676,7 +699,7 @@ mod tests {
         assert_eq!(v4::Subscribe::new("a", mqttbytes::QoS::AtMostOnce).pkid, 0);
         assert_eq!(v5::Subscribe::new("a", mqttbytes::QoS::AtMostOnce).pkid, 0);
         for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
-            let filters = vec![("a/+".to_owned(), QoS::AtLeastOnce)];
+            let filters = vec![Subscription::new("a/+", QoS::AtLeastOnce)];
             let mut out = Vec::new();
             encode(
                 version,
@@ -882,6 +905,7 @@ mod tests {
             user_properties: vec![("a".into(), "b".into())],
             message_expiry: Some(core::time::Duration::from_secs(60)),
             payload_is_utf8: Some(true),
+            subscription_identifiers: Vec::new(),
         };
         let payload = Bytes::from_static(b"{}");
         let mut out = Vec::new();

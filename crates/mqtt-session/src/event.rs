@@ -99,6 +99,10 @@ pub struct MessageProperties {
     pub message_expiry: Option<Duration>,
     /// `Some(true)` when the sender declared the payload UTF-8 text.
     pub payload_is_utf8: Option<bool>,
+    /// Inbound only: the identifiers of our subscriptions this message matched (see
+    /// [`Subscription::identifier`](crate::Subscription::identifier)). A client may not
+    /// send them, so they are ignored on publish.
+    pub subscription_identifiers: Vec<u32>,
 }
 
 impl MessageProperties {

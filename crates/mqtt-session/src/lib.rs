@@ -23,6 +23,7 @@ mod event;
 mod options;
 mod queue;
 mod session;
+mod subscription;
 mod time;
 pub mod topic;
 
@@ -30,6 +31,7 @@ pub use error::Error;
 pub use event::{v5_reason_text, Event, Message, MessageProperties, Refusal};
 pub use options::{ConnectOptions, ProtocolVersion, QoS, QueueLimits, ReconnectPolicy, Will};
 pub use session::{ConnectionState, Session};
+pub use subscription::{RetainHandling, Subscription, MAX_SUBSCRIPTION_IDENTIFIER};
 pub use time::Instant;
 
 /// Durations are `core::time::Duration`, re-exported for convenience.

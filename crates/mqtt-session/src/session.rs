@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::event::{Event, MessageProperties};
 use crate::options::{ConnectOptions, ProtocolVersion, QoS};
 use crate::queue::{OfflineQueue, QueuedPublish};
+use crate::subscription::Subscription;
 use crate::time::Instant;
 use crate::topic::{validate_topic_filter, validate_topic_name};
 use aliases::InboundAliases;
@@ -120,11 +121,11 @@ pub struct Session {
     /// Inbound QoS 2 ids delivered and awaiting PUBREL (so a duplicate is not delivered).
     inbound_qos2: BTreeSet<u16>,
     queue: OfflineQueue,
-    subscriptions: Vec<(String, QoS)>,
+    subscriptions: Vec<Subscription>,
     /// Made while offline: needed on a resumed session (otherwise all are re-sent).
-    unsent_subscribes: Vec<(String, QoS)>,
+    unsent_subscribes: Vec<Subscription>,
     unsent_unsubscribes: Vec<String>,
-    pending_subscribes: BTreeMap<u16, Vec<(String, QoS)>>,
+    pending_subscribes: BTreeMap<u16, Vec<Subscription>>,
     pending_unsubscribes: BTreeMap<u16, Vec<String>>,
     /// Effective keep-alive (the broker's "server keep alive" wins on v5).
     keep_alive: Duration,
@@ -305,12 +306,36 @@ impl Session {
     /// remembered and sent again on every connect that does not resume the session; when
     /// connected, SUBSCRIBE goes out now. Answered by [`Event::Subscribed`].
     pub fn subscribe(&mut self, now: Instant, filters: Vec<(String, QoS)>) -> Result<(), Error> {
-        if filters.is_empty() {
+        let subscriptions = filters
+            .into_iter()
+            .map(|(filter, qos)| Subscription::new(filter, qos))
+            .collect();
+        self.subscribe_with_options(now, subscriptions)
+    }
+
+    /// [`subscribe`](Session::subscribe) with MQTT 5 subscription options (no local,
+    /// retain as published, retain handling) and an optional subscription identifier,
+    /// all remembered for resubscribing. One call is one SUBSCRIBE, so every subscription
+    /// in it must carry the same `identifier` ([`Error::ApiMisuse`] otherwise). Over
+    /// 3.1.1 only filter and QoS are sent.
+    pub fn subscribe_with_options(
+        &mut self,
+        now: Instant,
+        subscriptions: Vec<Subscription>,
+    ) -> Result<(), Error> {
+        let Some(first) = subscriptions.first() else {
             return Err(misuse("subscribe needs at least one filter"));
-        }
-        for (filter, _) in &filters {
-            validate_topic_filter(filter)
-                .map_err(|e| misuse(format!("invalid topic filter {filter:?}: {e}")))?;
+        };
+        let identifier = first.identifier;
+        for s in &subscriptions {
+            s.validate()?;
+            if s.identifier != identifier {
+                return Err(misuse(format!(
+                    "one SUBSCRIBE carries one subscription identifier, but {:?} has {:?} \
+                     and {:?} has {:?}; subscribe to them in separate calls",
+                    first.filter, identifier, s.filter, s.identifier
+                )));
+            }
         }
         let packet_id = if self.state == ConnectionState::Connected {
             Some(
@@ -321,12 +346,12 @@ impl Session {
         } else {
             None
         };
-        for (filter, qos) in &filters {
-            match self.subscriptions.iter_mut().find(|(f, _)| f == filter) {
-                Some(entry) => entry.1 = *qos,
-                None => self.subscriptions.push((filter.clone(), *qos)),
+        for s in &subscriptions {
+            match self.subscriptions.iter_mut().find(|e| e.filter == s.filter) {
+                Some(entry) => *entry = s.clone(),
+                None => self.subscriptions.push(s.clone()),
             }
-            self.unsent_unsubscribes.retain(|f| f != filter);
+            self.unsent_unsubscribes.retain(|f| *f != s.filter);
         }
         match packet_id {
             Some(id) => {
@@ -334,14 +359,43 @@ impl Session {
                     now,
                     Outgoing::Subscribe {
                         packet_id: id,
-                        filters: &filters,
+                        filters: &subscriptions,
                     },
                 );
-                self.pending_subscribes.insert(id, filters);
+                self.pending_subscribes.insert(id, subscriptions);
             }
-            None => self.unsent_subscribes.extend(filters),
+            None => self.unsent_subscribes.extend(subscriptions),
         }
         Ok(())
+    }
+
+    /// Sends `subscriptions` in as few SUBSCRIBEs as their identifiers allow (one per
+    /// distinct identifier; over 3.1.1, where none is sent, one in all).
+    fn send_subscribes(&mut self, now: Instant, subscriptions: Vec<Subscription>) {
+        let v5 = self.options.version == ProtocolVersion::V5;
+        let key = |s: &Subscription| if v5 { s.identifier } else { None };
+        let mut groups: Vec<(Option<u32>, Vec<Subscription>)> = Vec::new();
+        for s in subscriptions {
+            match groups.iter_mut().find(|(k, _)| *k == key(&s)) {
+                Some((_, group)) => group.push(s),
+                None => groups.push((key(&s), vec![s])),
+            }
+        }
+        for (_, mut group) in groups {
+            if !v5 {
+                // Keep the invariant "one identifier per SUBSCRIBE" for the encoder.
+                group.iter_mut().for_each(|s| s.identifier = None);
+            }
+            let Some(id) = self.ids.allocate() else { break };
+            self.send(
+                now,
+                Outgoing::Subscribe {
+                    packet_id: id,
+                    filters: &group,
+                },
+            );
+            self.pending_subscribes.insert(id, group);
+        }
     }
 
     /// Unsubscribes from `filters` (validated first) and forgets them. When connected,
@@ -364,8 +418,8 @@ impl Session {
             None
         };
         for filter in &filters {
-            self.subscriptions.retain(|(f, _)| f != filter);
-            self.unsent_subscribes.retain(|(f, _)| f != filter);
+            self.subscriptions.retain(|s| s.filter != *filter);
+            self.unsent_subscribes.retain(|s| s.filter != *filter);
         }
         match packet_id {
             Some(id) => {

@@ -206,7 +206,7 @@ impl Session {
         let results: Vec<(String, Result<QoS, Refusal>)> = filters
             .into_iter()
             .zip(codes)
-            .map(|((filter, _), code)| {
+            .map(|(subscription, code)| {
                 let result = match QoS::from_u8(code) {
                     Some(qos) => Ok(qos),
                     None if version == ProtocolVersion::V3_1_1 => {
@@ -214,12 +214,12 @@ impl Session {
                     }
                     None => Err(Refusal::from_v5(code, reason_string.as_deref())),
                 };
-                (filter, result)
+                (subscription.filter, result)
             })
             .collect();
         for (filter, result) in &results {
             if result.is_err() {
-                self.subscriptions.retain(|(f, _)| f != filter);
+                self.subscriptions.retain(|s| s.filter != *filter);
             }
         }
         self.events.push_back(Event::Subscribed { results });
@@ -309,25 +309,12 @@ impl Session {
             );
         }
         let subscribes = core::mem::take(&mut self.unsent_subscribes);
+        if !subscribes.is_empty() {
+            self.send_subscribes(now, subscribes);
+        }
         let unsubscribes = core::mem::take(&mut self.unsent_unsubscribes);
-        for (chunk, is_sub) in [
-            (!subscribes.is_empty(), true),
-            (!unsubscribes.is_empty(), false),
-        ] {
-            if !chunk {
-                continue;
-            }
-            let Some(id) = self.ids.allocate() else { break };
-            if is_sub {
-                self.send(
-                    now,
-                    Outgoing::Subscribe {
-                        packet_id: id,
-                        filters: &subscribes,
-                    },
-                );
-                self.pending_subscribes.insert(id, subscribes.clone());
-            } else {
+        if !unsubscribes.is_empty() {
+            if let Some(id) = self.ids.allocate() {
                 self.send(
                     now,
                     Outgoing::Unsubscribe {
@@ -335,7 +322,7 @@ impl Session {
                         filters: &unsubscribes,
                     },
                 );
-                self.pending_unsubscribes.insert(id, unsubscribes.clone());
+                self.pending_unsubscribes.insert(id, unsubscribes);
             }
         }
     }
@@ -372,17 +359,7 @@ impl Session {
         self.unsent_subscribes.clear();
         self.unsent_unsubscribes.clear();
         if !self.subscriptions.is_empty() {
-            if let Some(id) = self.ids.allocate() {
-                let filters = self.subscriptions.clone();
-                self.send(
-                    now,
-                    Outgoing::Subscribe {
-                        packet_id: id,
-                        filters: &filters,
-                    },
-                );
-                self.pending_subscribes.insert(id, filters);
-            }
+            self.send_subscribes(now, self.subscriptions.clone());
         }
     }
 }
