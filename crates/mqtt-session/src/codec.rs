@@ -79,8 +79,11 @@ pub(crate) enum Incoming {
         codes: Vec<u8>,
         reason_string: Option<String>,
     },
+    /// v5: one reason code per filter (>= 0x80 failure); 3.1.1: no codes.
     UnsubAck {
         packet_id: u16,
+        codes: Vec<u8>,
+        reason_string: Option<String>,
     },
     PingResp,
     /// v5 only. `reason` 0 = normal disconnection.
@@ -356,7 +359,11 @@ fn from_v4(packet: v4::Packet) -> Incoming {
                 .collect(),
             reason_string: None,
         },
-        v4::Packet::UnsubAck(u) => Incoming::UnsubAck { packet_id: u.pkid },
+        v4::Packet::UnsubAck(u) => Incoming::UnsubAck {
+            packet_id: u.pkid,
+            codes: Vec::new(),
+            reason_string: None,
+        },
         // Client-to-server types and DISCONNECT are refused before decoding.
         v4::Packet::PingResp
         | v4::Packet::PingReq
@@ -433,7 +440,11 @@ fn from_v5(packet: v5::Packet) -> Incoming {
             codes: s.return_codes.iter().map(|c| *c as u8).collect(),
             reason_string: s.properties.and_then(|p| p.reason_string),
         },
-        v5::Packet::UnsubAck(u) => Incoming::UnsubAck { packet_id: u.pkid },
+        v5::Packet::UnsubAck(u) => Incoming::UnsubAck {
+            packet_id: u.pkid,
+            codes: u.reasons.iter().map(|c| *c as u8).collect(),
+            reason_string: u.properties.and_then(|p| p.reason_string),
+        },
         v5::Packet::Disconnect(d) => Incoming::Disconnect {
             reason: d.reason_code as u8,
             reason_string: d.properties.and_then(|p| p.reason_string),

@@ -31,6 +31,10 @@ pub enum Event {
     Unsubscribed {
         /// The filters, in request order.
         filters: Vec<String>,
+        /// v5: the filters the broker refused to unsubscribe, with why (an UNSUBACK
+        /// reason code of 0x80 or more, e.g. not authorized); the session has forgotten
+        /// them anyway. Always empty over 3.1.1, whose UNSUBACK carries no codes.
+        refused: Vec<(String, Refusal)>,
     },
     /// A QoS 1 publish got its PUBACK, or a QoS 2 publish its PUBCOMP (or its PUBREC when
     /// the session was not resumed after a loss; see [`Session`](crate::Session)).

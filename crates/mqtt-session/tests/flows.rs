@@ -118,7 +118,8 @@ fn unsubscribe_is_acknowledged_with_the_filters() {
     assert_eq!(
         h.events(),
         vec![Event::Unsubscribed {
-            filters: vec!["a/b".into()]
+            filters: vec!["a/b".into()],
+            refused: vec![]
         }]
     );
 }

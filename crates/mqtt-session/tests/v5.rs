@@ -245,3 +245,48 @@ fn user_properties_given_to_publish_are_on_the_wire() {
         vec![("k".to_owned(), "v".to_owned())]
     );
 }
+
+#[test]
+fn unsuback_reason_codes_are_reported_per_filter() {
+    let mut h = Harness::connected_with(options());
+    h.session
+        .unsubscribe(h.now, vec!["a".into(), "b".into(), "c".into()])
+        .unwrap();
+    let sent = h.sent();
+    let [common::Sent::Unsubscribe { pkid, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    // UNSUBACK: success, no subscription existed (not a failure), not authorized.
+    let [hi, lo] = pkid.to_be_bytes();
+    h.feed(&[0xB0, 0x06, hi, lo, 0x00, 0x00, 0x11, 0x87]);
+    assert_eq!(
+        h.events(),
+        vec![Event::Unsubscribed {
+            filters: vec!["a".into(), "b".into(), "c".into()],
+            refused: vec![(
+                "c".into(),
+                mqtt_session::Refusal {
+                    code: 0x87,
+                    reason: "not authorized".into()
+                }
+            )]
+        }]
+    );
+}
+
+#[test]
+fn an_unsuback_with_the_wrong_number_of_reason_codes_is_a_protocol_violation() {
+    let mut h = Harness::connected_with(options());
+    h.session
+        .unsubscribe(h.now, vec!["a".into(), "b".into()])
+        .unwrap();
+    let sent = h.sent();
+    let [common::Sent::Unsubscribe { pkid, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    let [hi, lo] = pkid.to_be_bytes();
+    h.feed(&[0xB0, 0x04, hi, lo, 0x00, 0x00]);
+    let events = h.events();
+    let text = misbehaved(&events).expect("a protocol violation");
+    assert!(text.contains("1 reason codes for 2 filters"), "{text}");
+}

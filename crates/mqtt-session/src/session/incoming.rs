@@ -89,12 +89,11 @@ impl Session {
                 codes,
                 reason_string,
             } => self.handle_suback(now, packet_id, codes, reason_string),
-            Incoming::UnsubAck { packet_id } => {
-                if let Some(filters) = self.pending_unsubscribes.remove(&packet_id) {
-                    self.ids.free(packet_id);
-                    self.events.push_back(Event::Unsubscribed { filters });
-                }
-            }
+            Incoming::UnsubAck {
+                packet_id,
+                codes,
+                reason_string,
+            } => self.handle_unsuback(now, packet_id, codes, reason_string),
             Incoming::PingResp => self.timers.pingresp = None,
             Incoming::Disconnect {
                 reason,
@@ -223,6 +222,35 @@ impl Session {
             }
         }
         self.events.push_back(Event::Subscribed { results });
+    }
+
+    fn handle_unsuback(
+        &mut self,
+        now: Instant,
+        packet_id: u16,
+        codes: Vec<u8>,
+        reason_string: Option<String>,
+    ) {
+        let Some(filters) = self.pending_unsubscribes.remove(&packet_id) else {
+            return;
+        };
+        self.ids.free(packet_id);
+        if self.options.version == ProtocolVersion::V5 && codes.len() != filters.len() {
+            let text = format!(
+                "UNSUBACK {packet_id} has {} reason codes for {} filters",
+                codes.len(),
+                filters.len()
+            );
+            return self.lose(now, Error::BrokerMisbehaved(text));
+        }
+        let refused = filters
+            .iter()
+            .zip(codes)
+            .filter(|(_, code)| *code >= 0x80)
+            .map(|(f, code)| (f.clone(), Refusal::from_v5(code, reason_string.as_deref())))
+            .collect();
+        self.events
+            .push_back(Event::Unsubscribed { filters, refused });
     }
 
     fn handle_connack(&mut self, now: Instant, info: ConnAckInfo) {
@@ -354,7 +382,10 @@ impl Session {
         }
         for (id, filters) in core::mem::take(&mut self.pending_unsubscribes) {
             self.ids.free(id);
-            self.events.push_back(Event::Unsubscribed { filters });
+            self.events.push_back(Event::Unsubscribed {
+                filters,
+                refused: Vec::new(),
+            });
         }
         self.unsent_subscribes.clear();
         self.unsent_unsubscribes.clear();
