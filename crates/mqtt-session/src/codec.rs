@@ -627,7 +627,8 @@ fn encode_v5(packet: Outgoing<'_>, buf: &mut BytesMut) -> Result<usize, mqttbyte
             let expiry = u32::try_from(options.session_expiry.as_secs()).unwrap_or(u32::MAX);
             c.properties = Some(v5::ConnectProperties {
                 session_expiry_interval: (expiry > 0).then_some(expiry),
-                receive_maximum: None,
+                receive_maximum: (options.receive_maximum < u16::MAX)
+                    .then_some(options.receive_maximum),
                 max_packet_size: u32::try_from(options.max_packet_size).ok(),
                 topic_alias_max: (options.topic_alias_maximum > 0)
                     .then_some(options.topic_alias_maximum),

@@ -134,6 +134,12 @@ pub struct ConnectOptions {
     /// and forgotten on reconnect; a PUBLISH with alias 0, an alias above this or an
     /// alias never given a topic is a protocol violation that closes the connection.
     pub topic_alias_maximum: u16,
+    /// v5 only: how many inbound QoS 1/2 publishes the broker may have unacknowledged at
+    /// once (announced as `Receive Maximum` in CONNECT when below the default 65535; at
+    /// least 1). QoS 1 is acknowledged at once, so in practice this bounds QoS 2 messages
+    /// awaiting PUBREL; a broker that exceeds it breaks the protocol and the connection
+    /// is closed.
+    pub receive_maximum: u16,
 }
 
 impl Default for ConnectOptions {
@@ -152,6 +158,7 @@ impl Default for ConnectOptions {
             connect_timeout: Duration::from_secs(10),
             session_expiry: Duration::ZERO,
             topic_alias_maximum: 16,
+            receive_maximum: u16::MAX,
         }
     }
 }
@@ -217,6 +224,9 @@ impl ConnectOptions {
             return Err(misuse(
                 "max_packet_size must be between 16 and 268435455 bytes",
             ));
+        }
+        if self.receive_maximum == 0 {
+            return Err(misuse("receive_maximum must be at least 1"));
         }
         if self.connect_timeout.is_zero() {
             return Err(misuse("connect_timeout must be longer than zero"));

@@ -156,6 +156,18 @@ impl Session {
                 true
             }
             QoS::ExactlyOnce => {
+                let limit = usize::from(self.options.receive_maximum);
+                if self.options.version == ProtocolVersion::V5
+                    && !self.inbound_qos2.contains(&p.packet_id)
+                    && self.inbound_qos2.len() >= limit
+                {
+                    let text = format!(
+                        "PUBLISH {} exceeds the receive maximum of {limit} unreleased QoS 2 \
+                         messages the client announced",
+                        p.packet_id
+                    );
+                    return self.lose(now, Error::BrokerMisbehaved(text));
+                }
                 let first = self.inbound_qos2.insert(p.packet_id);
                 self.send(now, Outgoing::PubRec(p.packet_id));
                 first
