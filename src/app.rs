@@ -3,6 +3,7 @@
 mod connection_form;
 mod feeds_context;
 mod startup_load;
+mod traffic;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 
 pub use connection_form::ConnectionForm;
 pub use feeds_context::{BoundDashboard, FeedHandle, FeedsContext};
+pub use traffic::Traffic;
 
 use crate::connection::{Connection, ConnectionSettings};
 use crate::dashboards::{demo_dashboard, view::DashboardView};
@@ -68,6 +70,7 @@ fn Feedboard(startup: StartupLoad) -> impl IntoView {
                 </ul>
             })}
             <ConnectionForm connection initial filters autoconnect=config.connect />
+            <Traffic counters=connection.counters />
             <DashboardView dashboard bound feeds connection />
         </main>
     }

@@ -6,8 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use feedboard::app::{App, FeedsContext};
+use feedboard::app::{App, FeedsContext, Traffic};
 use feedboard::blocks::LineChart;
+use feedboard::connection::ConnectionCounters;
 use feedboard::feeds::{Decoding, FeedStore};
 use gloo_timers::future::sleep;
 use leptos::prelude::*;
@@ -145,5 +146,71 @@ async fn the_chart_names_its_latest_value_once_a_frame_reports_the_feed() {
         name() == "Temperature chart, latest value 42.5 °C"
     })
     .await;
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn traffic_figures_follow_the_counters_and_the_form_offers_clean_start() {
+    let root = container();
+    let (counters, set_counters) = signal(ConnectionCounters::default());
+    let _traffic = leptos::mount::mount_to(root.clone(), move || view! { <Traffic counters /> });
+    let figure = |id: &str| {
+        root.query_selector(&format!("dl.traffic dd#{id}"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no #{id}"))
+            .text_content()
+            .unwrap_or_default()
+    };
+    assert_eq!(figure("messages-in"), "0");
+
+    set_counters.set(ConnectionCounters {
+        messages_in: 12,
+        messages_out: 3,
+        bytes_in: 456,
+        bytes_out: 78,
+        reconnects: 1,
+    });
+    wait_until("figures updated", Duration::from_secs(2), || {
+        figure("messages-in") == "12"
+    })
+    .await;
+    assert_eq!(figure("messages-out"), "3");
+    assert_eq!(figure("bytes-in"), "456");
+    assert_eq!(figure("bytes-out"), "78");
+    assert_eq!(figure("reconnects"), "1");
+    let terms: Vec<String> = (0..5)
+        .map(|i| {
+            root.query_selector_all("dl.traffic dt")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .text_content()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        terms,
+        [
+            "Messages received",
+            "Messages sent",
+            "Bytes received",
+            "Bytes sent",
+            "Reconnects"
+        ]
+    );
+    root.remove();
+
+    let root = container();
+    let _app = leptos::mount::mount_to(root.clone(), App);
+    let checkbox: HtmlInputElement =
+        wait_for(&root, "input[type=checkbox]", Duration::from_secs(5))
+            .await
+            .unchecked_into();
+    assert!(checkbox.checked(), "Clean start is on by default");
+    let label = checkbox.closest("label").unwrap().unwrap();
+    assert_eq!(
+        label.text_content().unwrap_or_default().trim(),
+        "Clean start"
+    );
     root.remove();
 }

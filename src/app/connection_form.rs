@@ -23,6 +23,20 @@ pub fn ConnectionForm(
     let password = RwSignal::new(initial.password);
     let version = RwSignal::new(initial.version);
     let keep_alive = RwSignal::new(initial.keep_alive);
+    let clean_start = RwSignal::new(initial.clean_start);
+    // A persistent session is only found again under the same client id: once connected
+    // with a generated one, keep it in the box so the next Connect resumes the session.
+    Effect::new(move || {
+        if let Some(id) = connection.client_id.get() {
+            if !clean_start.get_untracked() && client_id.get_untracked().trim().is_empty() {
+                client_id.set(id);
+            }
+        }
+    });
+    let client_id_placeholder = move || match connection.client_id.get() {
+        Some(id) if client_id.get().trim().is_empty() => format!("generated: {id}"),
+        _ => "generated".to_owned(),
+    };
 
     let connect = move || {
         let settings = ConnectionSettings {
@@ -32,6 +46,7 @@ pub fn ConnectionForm(
             password: password.get_untracked(),
             version: version.get_untracked(),
             keep_alive: keep_alive.get_untracked(),
+            clean_start: clean_start.get_untracked(),
         };
         connection.connect(&settings, filters.clone());
     };
@@ -56,7 +71,7 @@ pub fn ConnectionForm(
             </div>
             <div class="field">
                 <label for="client-id">"Client ID"</label>
-                <input id="client-id" type="text" spellcheck="false" placeholder="generated"
+                <input id="client-id" type="text" spellcheck="false" placeholder=client_id_placeholder
                     prop:value=client_id
                     on:input:target=move |ev| client_id.set(ev.target().value()) />
             </div>
@@ -89,6 +104,21 @@ pub fn ConnectionForm(
                 <input id="keep-alive" type="number" min="0" max="65535" step="1"
                     prop:value=keep_alive
                     on:input:target=move |ev| keep_alive.set(ev.target().value()) />
+            </div>
+            <div class="field check wide">
+                <label>
+                    <input type="checkbox" aria-describedby="clean-start-hint"
+                        prop:checked=clean_start
+                        on:change:target=move |ev| clean_start.set(ev.target().checked()) />
+                    "Clean start"
+                </label>
+                <p id="clean-start-hint" class="hint">
+                    {move || if clean_start.get() {
+                        "Untick to have the broker keep your subscriptions and queue messages while you are away."
+                    } else {
+                        "The broker keeps this session (MQTT 5.0: for 1 hour) and queues QoS 1 messages while you are away."
+                    }}
+                </p>
             </div>
             <div class="actions">
                 <button type="submit" disabled=move || !idle()>"Connect"</button>

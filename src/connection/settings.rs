@@ -20,6 +20,9 @@ pub struct ConnectionSettings {
     pub version: ProtocolVersion,
     /// Seconds, as typed.
     pub keep_alive: String,
+    /// Start with a fresh session (3.1.1 "clean session"). Off: the broker keeps the
+    /// session and queues QoS 1/2 messages while the page is away.
+    pub clean_start: bool,
 }
 
 impl Default for ConnectionSettings {
@@ -32,9 +35,14 @@ impl Default for ConnectionSettings {
             password: String::new(),
             version: ProtocolVersion::V3_1_1,
             keep_alive: "30".into(),
+            clean_start: true,
         }
     }
 }
+
+/// How long an MQTT 5.0 broker keeps a persistent session (Clean start off) after the
+/// connection ends. 3.1.1 has no expiry: the broker keeps it until a clean start.
+pub const SESSION_EXPIRY: Duration = Duration::from_secs(3600);
 
 /// A broker address the browser can open: `ws://` or `wss://`, a host, maybe a port
 /// and a path.
@@ -147,6 +155,12 @@ impl ConnectionSettings {
             keep_alive: Duration::from_secs(u64::from(keep_alive)),
             username: non_empty(&self.username),
             password: non_empty(&self.password),
+            clean_start: self.clean_start,
+            session_expiry: if self.clean_start {
+                Duration::ZERO
+            } else {
+                SESSION_EXPIRY
+            },
             ..ConnectOptions::default()
         };
         Ok((url, options))
@@ -223,6 +237,20 @@ mod tests {
         assert_eq!(options.password, None);
         assert_eq!(options.keep_alive, Duration::from_secs(15));
         assert_eq!(options.version, ProtocolVersion::V5);
+    }
+
+    #[test]
+    fn clean_start_is_on_by_default_and_off_asks_a_v5_broker_to_keep_the_session() {
+        let (_, options) = settings("ws://h").to_options().unwrap();
+        assert!(options.clean_start);
+        assert_eq!(options.session_expiry, Duration::ZERO);
+
+        let mut form = settings("ws://h");
+        form.clean_start = false;
+        form.version = ProtocolVersion::V5;
+        let (_, options) = form.to_options().unwrap();
+        assert!(!options.clean_start);
+        assert_eq!(options.session_expiry, SESSION_EXPIRY);
     }
 
     #[test]

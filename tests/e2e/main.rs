@@ -21,13 +21,14 @@ mod support;
 
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use rumqttc::QoS;
 use serde_json::json;
 
 use browser::{Browser, Name};
 use certs::TestCa;
-use mosquitto::{Mosquitto, ALICE};
+use mosquitto::{Listeners, Mosquitto, ALICE};
 use peer::Peer;
 
 const TEMPERATURE: &str = "demo/f/temperature";
@@ -59,10 +60,19 @@ struct Setup {
 impl Setup {
     /// Mosquitto, the app (without page config) and a browser showing it.
     async fn start() -> Setup {
+        Self::start_with(Mosquitto::start).await
+    }
+
+    /// The same with a Mosquitto that keeps sessions across a clean restart.
+    async fn start_persistent() -> Setup {
+        Self::start_with(Mosquitto::start_persistent).await
+    }
+
+    async fn start_with(broker: fn(&TestCa) -> Mosquitto) -> Setup {
         // The app first: without FEEDBOARD_DIST there is nothing to test.
         let app = app::serve(None).await;
         let ca = TestCa::new();
-        let broker = Mosquitto::start(&ca);
+        let broker = broker(&ca);
         let browser = Browser::start(&ca).await;
         browser.open(&app.url()).await;
         Setup {
@@ -116,6 +126,52 @@ async fn wait_until_connected(browser: &Browser) {
             t.trim() == "Connected"
         })
         .await;
+}
+
+/// A figure of the Traffic list, found by its visible term ("Messages received").
+async fn traffic_figure(browser: &Browser, term: &str) -> Result<u64, String> {
+    let xpath = format!(
+        "//dl[@aria-label='Traffic']//dt[normalize-space()='{term}']/following-sibling::dd[1]"
+    );
+    let dd = browser
+        .client
+        .find(fantoccini::Locator::XPath(&xpath))
+        .await
+        .map_err(|e| format!("no {term:?} in the Traffic list: {e}"))?;
+    let text = dd.text().await.map_err(|e| e.to_string())?;
+    text.trim()
+        .parse()
+        .map_err(|_| format!("{term} shows {text:?}, not a number"))
+}
+
+/// Wait until the Traffic figure `term` satisfies `wanted`; returns it.
+async fn wait_for_figure(
+    browser: &Browser,
+    term: &str,
+    what: &str,
+    wanted: impl Fn(u64) -> bool,
+) -> u64 {
+    support::eventually(&format!("{term} to be {what}"), || async {
+        let value = traffic_figure(browser, term).await?;
+        if wanted(value) {
+            Ok(value)
+        } else {
+            Err(format!("{term} = {value}"))
+        }
+    })
+    .await
+}
+
+/// The status line, once it says the page is waiting to reconnect.
+async fn wait_until_reconnecting(browser: &Browser) -> String {
+    browser
+        .wait_for_text(
+            "status",
+            "Connection status",
+            "\"Reconnecting in N s\"",
+            |t| t.trim().starts_with("Reconnecting in ") && t.trim().ends_with(" s"),
+        )
+        .await
 }
 
 /// The chart's accessible name, once it contains `value`.
@@ -373,5 +429,157 @@ fn demo_broker_home_heater_round_trip() {
                 .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
         }
         browser.close().await;
+    });
+}
+
+#[test]
+fn traffic_counters_show_messages_and_bytes_received() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        assert_eq!(traffic_figure(browser, "Messages received").await, Ok(0));
+        let mut peer = setup.peer("thermometer").await;
+        for value in ["20.5", "21.5", "22.5"] {
+            peer.publish(TEMPERATURE, value, false).await;
+        }
+        wait_for_figure(browser, "Messages received", "3", |n| n == 3).await;
+        wait_for_figure(browser, "Bytes received", "more than 3 publishes", |n| {
+            n > 3 * 20
+        })
+        .await;
+        wait_for_temperature(browser, "22.5").await;
+        assert_eq!(traffic_figure(browser, "Reconnects").await, Ok(0));
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn page_reconnects_and_resubscribes_after_mosquitto_restarts_on_the_same_port() {
+    run(async {
+        let mut setup = Setup::start().await;
+        connect_with_form(&setup.browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(&setup.browser).await;
+
+        // A crash: no DISCONNECT, no saved state (this broker keeps no sessions anyway,
+        // and the page asked for a clean start).
+        setup.broker.stop("KILL");
+        wait_until_reconnecting(&setup.browser).await;
+        setup.broker.restart(Listeners::All);
+
+        wait_until_connected(&setup.browser).await;
+        wait_for_figure(&setup.browser, "Reconnects", "1", |n| n == 1).await;
+        // A value published now reaches the chart only through a new SUBSCRIBE. The
+        // page's SUBSCRIBE follows its CONNACK by a round trip: publish until it lands.
+        // One peer, borrowed by each attempt in turn.
+        let peer = tokio::sync::Mutex::new(setup.peer("thermometer").await);
+        let browser = &setup.browser;
+        support::eventually(
+            "a value published after the restart to reach the chart",
+            || {
+                let peer = &peer;
+                async move {
+                    peer.lock().await.publish(TEMPERATURE, "31.5", false).await;
+                    let chart =
+                        browser::find_once(&browser.client, "img", Name::Prefix("Temperature"))
+                            .await?;
+                    let name = browser::computed_label(&chart).await?;
+                    if name.contains("31.5") {
+                        Ok(())
+                    } else {
+                        Err(format!("chart named {name:?}"))
+                    }
+                }
+            },
+        )
+        .await;
+        setup.browser.close().await;
+    });
+}
+
+/// How many QoS 1 messages are published while the page is away.
+const OUTAGE_MESSAGES: u64 = 200;
+
+/// The page holds a persistent MQTT 5.0 session (Clean start off, a typed Client ID,
+/// session expiry 1 h). To publish while it is away deterministically, the broker is
+/// stopped cleanly (SIGTERM: Mosquitto saves the session and its subscription), then
+/// started with its TCP listener only, so the page's reconnect attempts fail whatever
+/// its backoff; a peer publishes over TCP, Mosquitto queues every QoS 1 message for the
+/// offline session; then the broker is stopped cleanly again and started with its
+/// WebSocket listeners, and the page resumes the session and receives the queue.
+#[test]
+fn a_qos1_stream_published_during_an_outage_arrives_complete_with_a_persistent_session() {
+    run(async {
+        let mut setup = Setup::start_persistent().await;
+        {
+            let browser = &setup.browser;
+            let client_id = browser.find_by_role("textbox", "Client ID").await;
+            browser::type_into(&client_id, "feedboard-e2e-persistent").await;
+            let clean_start = browser.find_by_role("checkbox", "Clean start").await;
+            assert_eq!(
+                clean_start
+                    .prop("checked")
+                    .await
+                    .expect("no checked property")
+                    .as_deref(),
+                Some("true"),
+                "Clean start is on by default"
+            );
+            clean_start
+                .click()
+                .await
+                .expect("cannot untick Clean start");
+            connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
+            wait_until_connected(browser).await;
+        }
+        let before = traffic_figure(&setup.browser, "Messages received")
+            .await
+            .expect("no Messages received figure");
+
+        setup.broker.stop("TERM");
+        wait_until_reconnecting(&setup.browser).await;
+        setup.broker.restart(Listeners::TcpOnly);
+        let mut peer = setup.peer("thermometer").await;
+        for i in 1..=OUTAGE_MESSAGES {
+            peer.publish(TEMPERATURE, &i.to_string(), false).await;
+        }
+        drop(peer);
+        setup.broker.stop("TERM");
+        setup.broker.restart(Listeners::All);
+
+        let browser = &setup.browser;
+        // The page's backoff has grown while the WebSocket listener was missing (up to
+        // 16 s after a few failures): allow for one more full wait.
+        support::eventually_within(Duration::from_secs(45), "the page to reconnect", || async {
+            let status =
+                browser::find_once(&browser.client, "status", Name::Exact("Connection status"))
+                    .await?;
+            let text = status.text().await.map_err(|e| e.to_string())?;
+            if text.trim() == "Connected" {
+                Ok(())
+            } else {
+                Err(format!("status {text:?}"))
+            }
+        })
+        .await;
+        let expected = before + OUTAGE_MESSAGES;
+        wait_for_figure(browser, "Messages received", &format!("{expected}"), |n| {
+            assert!(
+                n <= expected,
+                "{n} messages received, more than the {expected} sent: duplicates"
+            );
+            n == expected
+        })
+        .await;
+        wait_for_temperature(browser, &OUTAGE_MESSAGES.to_string()).await;
+        // Nothing more may follow (a redelivered duplicate would arrive within the same
+        // round trips as the queue): look again a moment later.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(
+            traffic_figure(browser, "Messages received").await,
+            Ok(expected)
+        );
+        setup.browser.close().await;
     });
 }

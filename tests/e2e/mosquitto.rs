@@ -4,7 +4,7 @@
 //! Listeners: plain TCP on 127.0.0.1 (for the tests' peer clients), MQTT over ws, and
 //! MQTT over wss with a certificate from the test CA. Anonymous clients are refused.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::certs::TestCa;
@@ -27,13 +27,34 @@ pub struct Mosquitto {
     pub tcp_port: u16,
     pub ws_port: u16,
     pub wss_port: u16,
+    config: Config,
     // Dropped first: the process stops before its files go.
     process: ChildGuard,
     dir: TempDir,
 }
 
+/// Which listeners a (re)started broker opens.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Listeners {
+    /// TCP, ws and wss.
+    All,
+    /// Only the peers' TCP listener: the page's socket cannot reach the broker.
+    TcpOnly,
+}
+
 impl Mosquitto {
+    /// A broker that forgets everything when it stops.
     pub fn start(ca: &TestCa) -> Mosquitto {
+        Self::start_with(ca, false)
+    }
+
+    /// A broker that saves sessions (subscriptions, queued QoS 1/2 messages) to disk
+    /// when stopped with SIGTERM and loads them when restarted.
+    pub fn start_persistent(ca: &TestCa) -> Mosquitto {
+        Self::start_with(ca, true)
+    }
+
+    fn start_with(ca: &TestCa, persistent: bool) -> Mosquitto {
         let dir = TempDir::new("mosquitto");
         let passwd = dir.join("passwd");
         std::fs::write(&passwd, "").expect("cannot create the password file");
@@ -45,26 +66,84 @@ impl Mosquitto {
                     .args([user, password]),
             );
         }
-        let acl = dir.join("acl");
-        std::fs::write(&acl, ACL).expect("cannot write the ACL file");
+        std::fs::write(dir.join("acl"), ACL).expect("cannot write the ACL file");
+        let config = Config {
+            tcp_port: free_port(),
+            ws_port: free_port(),
+            wss_port: free_port(),
+            persistent,
+            cert: ca.server_cert(),
+            key: ca.server_key(),
+            dir: dir.path().to_path_buf(),
+        };
+        Mosquitto {
+            tcp_port: config.tcp_port,
+            ws_port: config.ws_port,
+            wss_port: config.wss_port,
+            process: config.spawn(Listeners::All),
+            config,
+            dir,
+        }
+    }
 
-        let (tcp_port, ws_port, wss_port) = (free_port(), free_port(), free_port());
+    /// Stop the process: `"KILL"` as a crash would, `"TERM"` as a clean shutdown (a
+    /// persistent broker saves its sessions then).
+    pub fn stop(&mut self, signal: &str) {
+        self.process.stop(signal);
+    }
+
+    /// Start again on the same ports with the same files (after [`Mosquitto::stop`]).
+    pub fn restart(&mut self, listeners: Listeners) {
+        self.process = self.config.spawn(listeners);
+    }
+}
+
+/// What the broker's config file is made from, kept to start it again the same way.
+struct Config {
+    tcp_port: u16,
+    ws_port: u16,
+    wss_port: u16,
+    persistent: bool,
+    cert: PathBuf,
+    key: PathBuf,
+    dir: PathBuf,
+}
+
+impl Config {
+    fn spawn(&self, listeners: Listeners) -> ChildGuard {
+        let dir = &self.dir;
+        let (tcp_port, ws_port, wss_port) = (self.tcp_port, self.ws_port, self.wss_port);
         // `user root`: started as root, Mosquitto would otherwise switch to the
         // `mosquitto` user, which cannot read this test's files (it has no effect when
         // the tests run as a normal user).
-        let config = format!(
+        let mut config = format!(
             "user root
 per_listener_settings false
 allow_anonymous false
 password_file {passwd}
 acl_file {acl}
-persistence false
 log_dest file {log}
 log_type all
 connection_messages true
-
-listener {tcp_port} 127.0.0.1
-
+",
+            passwd = dir.join("passwd").display(),
+            acl = dir.join("acl").display(),
+            log = dir.join("mosquitto.log").display(),
+        );
+        if self.persistent {
+            // Saved on SIGTERM; room for every message a test queues for an offline
+            // session (the default of 1000 would be enough, the point is to be sure).
+            config += &format!(
+                "persistence true\npersistence_location {}/\nmax_queued_messages 10000\n",
+                dir.display()
+            );
+        } else {
+            config += "persistence false\n";
+        }
+        config += &format!("\nlistener {tcp_port} 127.0.0.1\n");
+        if listeners == Listeners::All {
+            config += &format!(
+                "
 listener {ws_port}
 protocol websockets
 
@@ -73,12 +152,10 @@ protocol websockets
 certfile {cert}
 keyfile {key}
 ",
-            passwd = passwd.display(),
-            acl = acl.display(),
-            log = dir.join("mosquitto.log").display(),
-            cert = ca.server_cert().display(),
-            key = ca.server_key().display(),
-        );
+                cert = self.cert.display(),
+                key = self.key.display(),
+            );
+        }
         let config_path = dir.join("mosquitto.conf");
         std::fs::write(&config_path, config).expect("cannot write mosquitto.conf");
 
@@ -93,18 +170,18 @@ keyfile {key}
         );
         let log_path = dir.join("mosquitto.log");
         let context = || format!("\n--- mosquitto.log ---\n{}", read_log(&log_path));
-        for port in [tcp_port, ws_port, wss_port] {
+        let ports = match listeners {
+            Listeners::All => vec![tcp_port, ws_port, wss_port],
+            Listeners::TcpOnly => vec![tcp_port],
+        };
+        for port in ports {
             wait_for_port(port, &mut process, &context);
         }
-        Mosquitto {
-            tcp_port,
-            ws_port,
-            wss_port,
-            process,
-            dir,
-        }
+        process
     }
+}
 
+impl Mosquitto {
     /// The broker's log so far (connections, refusals, subscriptions).
     pub fn log(&self) -> String {
         read_log(&self.dir.join("mosquitto.log"))

@@ -79,6 +79,25 @@ impl ChildGuard {
         self.child.id()
     }
 
+    /// Send `signal` (`"TERM"`, `"KILL"`) to the process and wait until it has exited.
+    pub fn stop(&mut self, signal: &str) {
+        run_tool(Command::new("kill").args([
+            &format!("-{signal}"),
+            "--",
+            &self.child.id().to_string(),
+        ]));
+        let start = Instant::now();
+        while self.child.try_wait().ok().flatten().is_none() {
+            if start.elapsed() > DEADLINE {
+                panic!(
+                    "{} did not exit within {DEADLINE:?} of SIG{signal}",
+                    self.name
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
     /// Panic if the process has already exited (it should be serving).
     pub fn assert_running(&mut self, context: &dyn Fn() -> String) {
         if let Ok(Some(status)) = self.child.try_wait() {
@@ -124,7 +143,17 @@ pub fn wait_for_port(port: u16, child: &mut ChildGuard, context: &dyn Fn() -> St
 
 /// Re-run `check` every [`POLL`] until it returns `Ok`, or panic after [`DEADLINE`]
 /// naming `what` and the last `Err` (what was seen instead).
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, String>>,
+{
+    eventually_within(DEADLINE, what, check).await
+}
+
+/// [`eventually`] with another deadline, for waits whose length the app decides (a
+/// reconnect backoff that has grown over several failed attempts).
+pub async fn eventually_within<T, F, Fut>(deadline: Duration, what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, String>>,
@@ -135,8 +164,8 @@ where
             Ok(value) => return value,
             Err(last) => last,
         };
-        if start.elapsed() > DEADLINE {
-            panic!("timed out after {DEADLINE:?} waiting for {what}; last seen: {last}");
+        if start.elapsed() > deadline {
+            panic!("timed out after {deadline:?} waiting for {what}; last seen: {last}");
         }
         tokio::time::sleep(POLL).await;
     }
