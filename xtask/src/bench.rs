@@ -52,6 +52,8 @@ struct Options {
     runs: usize,
     /// An app already built (`trunk build --release --dist DIR`): skips the build.
     dist: Option<PathBuf>,
+    /// Sample a CPU profile of every run (perturbs the figures a little).
+    profile: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
@@ -59,6 +61,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
         messages: 100_000,
         runs: 3,
         dist: None,
+        profile: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -71,6 +74,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
         match arg.as_str() {
             "--messages" => options.messages = number("--messages")?,
             "--runs" => options.runs = number("--runs")?,
+            "--profile" => options.profile = true,
             "--dist" => {
                 let dir = it
                     .next()
@@ -79,7 +83,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
             }
             other => {
                 return Err(error(format!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR]"
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--profile]"
                 )))
             }
         }
@@ -203,15 +207,22 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                     client.name()
                 );
                 std::io::stdout().flush()?;
-                let outcome = measure(
-                    &mut chrome,
-                    &page,
+                let profile = options.profile.then(|| {
+                    repo.join("target").join("bench").join(format!(
+                        "profile-qos{qos}-run{}-{}.txt",
+                        run + 1,
+                        client.name().replace([' ', '.'], "-").to_lowercase()
+                    ))
+                });
+                let job = Job {
                     client,
-                    &probe,
+                    probe: &probe,
                     tcp_port,
                     qos,
-                    options.messages,
-                );
+                    messages: options.messages,
+                    profile: profile.as_deref(),
+                };
+                let outcome = measure(&mut chrome, &page, &job);
                 match &outcome {
                     Ok(m) => println!(
                         "{} {:>7}, lost {:>6}, {:>8.0} msgs/s, {:>6.2} µs script/msg (published in {:.2} s)",
@@ -245,16 +256,21 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     Ok(())
 }
 
-/// One client, one scenario, one run, in a fresh tab.
-fn measure(
-    chrome: &mut Chrome,
-    url: &str,
+/// What one measurement needs besides the browser and the page.
+#[derive(Clone, Copy)]
+struct Job<'a> {
     client: Client,
-    probe: &str,
+    /// `bench/feedboard-probe.js`, injected into the app page.
+    probe: &'a str,
     tcp_port: u16,
     qos: u8,
     messages: usize,
-) -> std::result::Result<Measured, String> {
+    /// Where to write a CPU profile summary, if asked.
+    profile: Option<&'a Path>,
+}
+
+/// One client, one scenario, one run, in a fresh tab.
+fn measure(chrome: &mut Chrome, url: &str, job: &Job) -> std::result::Result<Measured, String> {
     let target = chrome
         .call(
             "Target.createTarget",
@@ -267,7 +283,7 @@ fn measure(
         .and_then(Json::as_str)
         .ok_or("no targetId")?
         .to_string();
-    let result = measure_in(chrome, &target_id, client, probe, tcp_port, qos, messages);
+    let result = measure_in(chrome, &target_id, job);
     let _ = chrome.call(
         "Target.closeTarget",
         &format!(r#"{{"targetId":{}}}"#, quote(&target_id)),
@@ -279,12 +295,16 @@ fn measure(
 fn measure_in(
     chrome: &mut Chrome,
     target_id: &str,
-    client: Client,
-    probe: &str,
-    tcp_port: u16,
-    qos: u8,
-    messages: usize,
+    job: &Job,
 ) -> std::result::Result<Measured, String> {
+    let Job {
+        client,
+        probe,
+        tcp_port,
+        qos,
+        messages,
+        profile,
+    } = *job;
     let e = |e: Error| e.to_string();
     let attached = chrome
         .call(
@@ -350,6 +370,13 @@ fn measure_in(
     }
     thread::sleep(Duration::from_millis(500));
     chrome.evaluate(s, "bench.mark()").map_err(e)?;
+    if profile.is_some() {
+        chrome.call("Profiler.enable", "{}", s).map_err(e)?;
+        chrome
+            .call("Profiler.setSamplingInterval", r#"{"interval":200}"#, s)
+            .map_err(e)?;
+        chrome.call("Profiler.start", "{}", s).map_err(e)?;
+    }
     let script_before = script_duration(chrome, s).map_err(e)?;
 
     let started = Instant::now();
@@ -381,6 +408,15 @@ fn measure_in(
         }
     };
     let script_after = script_duration(chrome, s).map_err(e)?;
+    if let Some(path) = profile {
+        let stopped = chrome.call("Profiler.stop", "{}", s).map_err(e)?;
+        if let Some(profile) = stopped.get("profile") {
+            let summary = profile_summary(profile, 25);
+            let _ = fs::create_dir_all(path.parent().unwrap_or(Path::new(".")));
+            fs::write(path, &summary).map_err(|err| err.to_string())?;
+            print!("\n{summary}");
+        }
+    }
     match sender.join() {
         Ok(Ok(())) => {}
         Ok(Err(err)) => return Err(format!("publisher failed: {err}")),
@@ -405,6 +441,62 @@ fn measure_in(
         script_us: (script_after - script_before) * 1e6 / received as f64,
         publish_secs,
     })
+}
+
+/// Self time per function of a CDP CPU profile, the `top` heaviest, as text.
+fn profile_summary(profile: &Json, top: usize) -> String {
+    let nodes = profile.get("nodes").and_then(Json::as_arr).unwrap_or(&[]);
+    let mut names = BTreeMap::new();
+    for node in nodes {
+        let (Some(id), Some(frame)) =
+            (node.get("id").and_then(Json::as_f64), node.get("callFrame"))
+        else {
+            continue;
+        };
+        let name = frame
+            .get("functionName")
+            .and_then(Json::as_str)
+            .filter(|n| !n.is_empty())
+            .unwrap_or("(anonymous)");
+        let url = frame.get("url").and_then(Json::as_str).unwrap_or("");
+        let file = url.rsplit('/').next().unwrap_or("");
+        let label = if file.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}  [{file}]")
+        };
+        names.insert(id as u64, label);
+    }
+    let samples = profile.get("samples").and_then(Json::as_arr).unwrap_or(&[]);
+    let deltas = profile
+        .get("timeDeltas")
+        .and_then(Json::as_arr)
+        .unwrap_or(&[]);
+    let mut self_us: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut total = 0.0;
+    for (sample, delta) in samples.iter().zip(deltas) {
+        let (Some(id), Some(delta)) = (sample.as_f64(), delta.as_f64()) else {
+            continue;
+        };
+        let name = names.get(&(id as u64)).map_or("?", String::as_str);
+        *self_us.entry(name).or_default() += delta;
+        total += delta;
+    }
+    let mut rows: Vec<(&str, f64)> = self_us.into_iter().collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut out = format!(
+        "CPU profile of the measured span, self time ({:.0} ms sampled):\n",
+        total / 1000.0
+    );
+    for (name, us) in rows.into_iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {:>8.1} ms {:>5.1} %  {name}",
+            us / 1000.0,
+            100.0 * us / total.max(1.0)
+        );
+    }
+    out
 }
 
 fn lost_text(lost: Option<usize>) -> String {
