@@ -178,12 +178,11 @@ async fn traffic_figures_follow_the_counters_and_the_form_offers_clean_start() {
     assert_eq!(figure("bytes-in"), "456");
     assert_eq!(figure("bytes-out"), "78");
     assert_eq!(figure("reconnects"), "1");
-    let terms: Vec<String> = (0..5)
+    let terms: Vec<String> = (1..=5)
         .map(|i| {
-            root.query_selector_all("dl.traffic dt")
+            root.query_selector(&format!("dl.traffic div:nth-of-type({i}) dt"))
                 .unwrap()
-                .item(i)
-                .unwrap()
+                .unwrap_or_else(|| panic!("no term {i}"))
                 .text_content()
                 .unwrap_or_default()
         })
