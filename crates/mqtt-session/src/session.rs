@@ -102,6 +102,16 @@ impl Timers {
 ///   maximum, wait in a bounded FIFO and go out after the next CONNACK, after
 ///   retransmissions. When full, `publish` returns [`Error::QueueFull`].
 /// - **Subscriptions** are remembered; a filter the broker refuses is forgotten.
+/// - **v5 server DISCONNECT**: reconnects like any loss, except reason 0x8E "session
+///   taken over" (another client connected with our client id): then it emits
+///   `ConnectionLost { SessionTakenOver }` and `Disconnected` and stops, because
+///   reconnecting would take the session back and the two clients would fight forever.
+/// - **v5 inbound topic aliases** up to [`ConnectOptions::topic_alias_maximum`] are
+///   resolved per connection and forgotten on reconnect; alias 0, an alias above the
+///   maximum or one never bound closes the connection as [`Error::BrokerMisbehaved`].
+/// - **v5 limits**: the broker's server keep-alive replaces ours; a publish larger than
+///   the broker's maximum packet size is refused by `publish`; more unreleased inbound
+///   QoS 2 messages than [`ConnectOptions::receive_maximum`] is a broker violation.
 /// - Unexpected acks (unknown packet id) are ignored, as rumqttc's "unsolicited" acks.
 /// - Bytes that are not MQTT end the connection with [`Error::Codec`], never a panic.
 #[derive(Debug)]
