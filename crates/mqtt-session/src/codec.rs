@@ -35,6 +35,8 @@ pub(crate) struct ConnAckInfo {
     pub(crate) server_keep_alive: Option<u16>,
     pub(crate) receive_maximum: Option<u16>,
     pub(crate) maximum_packet_size: Option<u32>,
+    /// v5: the highest topic alias the broker accepts from us (absent = none).
+    pub(crate) topic_alias_maximum: Option<u16>,
     pub(crate) reason_string: Option<String>,
 }
 
@@ -118,6 +120,8 @@ pub(crate) enum Outgoing<'a> {
         /// Ignored for QoS 0.
         packet_id: u16,
         properties: &'a MessageProperties,
+        /// v5 outbound topic alias; with it, `topic` may be empty (alias already bound).
+        topic_alias: Option<u16>,
     },
     PubAck(u16),
     PubRec(u16),
@@ -387,6 +391,7 @@ fn from_v5(packet: v5::Packet) -> Incoming {
                 server_keep_alive: p.as_ref().and_then(|p| p.server_keep_alive),
                 receive_maximum: p.as_ref().and_then(|p| p.receive_max),
                 maximum_packet_size: p.as_ref().and_then(|p| p.max_packet_size),
+                topic_alias_maximum: p.as_ref().and_then(|p| p.topic_alias_max),
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }
@@ -496,8 +501,11 @@ fn props_len(p: &MessageProperties) -> usize {
         + p.payload_is_utf8.map_or(0, |_| 2)
 }
 
-fn v5_publish_properties(p: &MessageProperties) -> Option<v5::PublishProperties> {
-    if p.is_empty() {
+fn v5_publish_properties(
+    p: &MessageProperties,
+    topic_alias: Option<u16>,
+) -> Option<v5::PublishProperties> {
+    if topic_alias.is_none() && p.is_empty() {
         return None;
     }
     Some(v5::PublishProperties {
@@ -505,7 +513,7 @@ fn v5_publish_properties(p: &MessageProperties) -> Option<v5::PublishProperties>
         message_expiry_interval: p
             .message_expiry
             .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX)),
-        topic_alias: None,
+        topic_alias,
         response_topic: p.response_topic.clone(),
         correlation_data: p.correlation_data.clone(),
         user_properties: p.user_properties.clone(),
@@ -648,13 +656,14 @@ fn encode_v5(packet: Outgoing<'_>, buf: &mut BytesMut) -> Result<usize, mqttbyte
             dup,
             packet_id,
             properties,
+            topic_alias,
         } => v5::Publish {
             dup: dup && qos != QoS::AtMostOnce,
             qos: to_mqtt_qos(qos),
             retain,
             topic: topic.to_owned(),
             pkid: if qos == QoS::AtMostOnce { 0 } else { packet_id },
-            properties: v5_publish_properties(properties),
+            properties: v5_publish_properties(properties, topic_alias),
             payload: payload.clone(),
         }
         .write(buf),
@@ -929,6 +938,7 @@ mod tests {
             dup: false,
             packet_id: 3,
             properties: &props,
+            topic_alias: None,
         };
         encode(ProtocolVersion::V5, packet, &mut out).unwrap();
         assert_eq!(

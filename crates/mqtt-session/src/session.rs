@@ -18,7 +18,7 @@ use crate::queue::{OfflineQueue, QueuedPublish};
 use crate::subscription::Subscription;
 use crate::time::Instant;
 use crate::topic::{validate_topic_filter, validate_topic_name};
-use aliases::InboundAliases;
+use aliases::{InboundAliases, OutboundAliases};
 use inflight::{InFlight, Outbound, PacketIds, Stage};
 
 /// The largest remaining length MQTT can encode.
@@ -109,6 +109,9 @@ impl Timers {
 /// - **v5 inbound topic aliases** up to [`ConnectOptions::topic_alias_maximum`] are
 ///   resolved per connection and forgotten on reconnect; alias 0, an alias above the
 ///   maximum or one never bound closes the connection as [`Error::BrokerMisbehaved`].
+///   Outbound, when the CONNACK allows aliases, each topic longer than 3 bytes gets the
+///   next free alias (no eviction once all are used) and later publishes to it leave the
+///   topic out; retransmissions after a reconnect always name their topic.
 /// - **v5 limits**: the broker's server keep-alive replaces ours; a publish larger than
 ///   the broker's maximum packet size is refused by `publish`; more unreleased inbound
 ///   QoS 2 messages than [`ConnectOptions::receive_maximum`] is a broker violation.
@@ -143,6 +146,8 @@ pub struct Session {
     server_max_packet: Option<usize>,
     /// Inbound v5 topic aliases of the current connection.
     aliases: InboundAliases,
+    /// Outbound v5 topic aliases of the current connection.
+    outbound_aliases: OutboundAliases,
 }
 
 fn misuse(text: impl Into<String>) -> Error {
@@ -183,6 +188,7 @@ impl Session {
             receive_maximum: 65_535,
             server_max_packet: None,
             aliases: InboundAliases::default(),
+            outbound_aliases: OutboundAliases::default(),
         }
     }
 
@@ -620,8 +626,28 @@ impl Session {
             properties,
         } = item;
         let id = packet_id.unwrap_or(0);
+        let alias = match self.options.version {
+            ProtocolVersion::V3_1_1 => None,
+            ProtocolVersion::V5 => {
+                let size = codec::publish_size(
+                    ProtocolVersion::V5,
+                    &topic,
+                    payload.len(),
+                    qos,
+                    &properties,
+                );
+                // Binding an alias adds 3 bytes; never let that pass the broker's maximum.
+                let may_bind = self.server_max_packet.is_none_or(|max| size + 3 <= max);
+                self.outbound_aliases.for_topic(&topic, may_bind)
+            }
+        };
+        let wire_topic = match alias {
+            Some((_, true)) => "",
+            _ => topic.as_str(),
+        };
         let packet = Outgoing::Publish {
-            topic: &topic,
+            topic: wire_topic,
+            topic_alias: alias.map(|(a, _)| a),
             payload: &payload,
             qos,
             retain,

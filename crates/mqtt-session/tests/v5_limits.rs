@@ -166,3 +166,104 @@ fn a_receive_maximum_of_zero_is_api_misuse() {
     );
     assert!(matches!(result, Err(Error::ApiMisuse(_))), "{result:?}");
 }
+
+/// (topic on the wire, topic alias) of each PUBLISH in `raw`.
+fn published(raw: &[u8]) -> Vec<(String, Option<u16>)> {
+    let mut buf = BytesMut::from(raw);
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        if let v5::Packet::Publish(p) = v5::read(&mut buf, usize::MAX).unwrap() {
+            out.push((p.topic, p.properties.and_then(|p| p.topic_alias)));
+        }
+    }
+    out
+}
+
+fn connack_with_aliases(maximum: u16) -> Vec<u8> {
+    let mut props = v5::ConnAckProperties::new();
+    props.topic_alias_max = Some(maximum);
+    let mut b = BytesMut::new();
+    v5::ConnAck {
+        session_present: true,
+        code: v5::ConnectReturnCode::Success,
+        properties: Some(props),
+    }
+    .write(&mut b)
+    .unwrap();
+    b.to_vec()
+}
+
+#[test]
+fn outbound_topic_aliases_are_used_up_to_the_broker_maximum() {
+    let mut h = connected_after(options(), &connack_with_aliases(2));
+    for topic in ["home/a", "home/a", "home/b", "home/c", "home/b", "x"] {
+        h.session
+            .publish(
+                h.now,
+                topic,
+                Bytes::from_static(b"1"),
+                QoS::AtMostOnce,
+                false,
+            )
+            .unwrap();
+    }
+    assert_eq!(
+        published(&h.raw_sent()),
+        vec![
+            ("home/a".into(), Some(1)),
+            ("".into(), Some(1)),
+            ("home/b".into(), Some(2)),
+            ("home/c".into(), None), // the broker allows two
+            ("".into(), Some(2)),
+            ("x".into(), None), // too short to gain from an alias
+        ]
+    );
+}
+
+#[test]
+fn outbound_aliases_are_not_used_without_the_broker_allowing_them_and_reset_on_reconnect() {
+    let mut h = connected_after(options(), &connack(None, None, None));
+    h.session
+        .publish(
+            h.now,
+            "home/a",
+            Bytes::from_static(b"1"),
+            QoS::AtMostOnce,
+            false,
+        )
+        .unwrap();
+    assert_eq!(published(&h.raw_sent()), vec![("home/a".into(), None)]);
+
+    let mut h = connected_after(options(), &connack_with_aliases(4));
+    let id = h
+        .session
+        .publish(
+            h.now,
+            "home/a",
+            Bytes::from_static(b"1"),
+            QoS::AtLeastOnce,
+            false,
+        )
+        .unwrap();
+    assert_eq!(published(&h.raw_sent()), vec![("home/a".into(), Some(1))]);
+    h.session.connection_lost(h.now, "gone".into());
+    h.events();
+    h.fire_next_timer();
+    h.events();
+    h.session.handle_transport_open(h.now);
+    h.raw_sent();
+    h.feed(&connack_with_aliases(4));
+    // The retransmission names its topic: aliases died with the old connection.
+    assert_eq!(published(&h.raw_sent()), vec![("home/a".into(), None)]);
+    h.feed(&broker::puback(id.unwrap()));
+    h.session
+        .publish(
+            h.now,
+            "home/a",
+            Bytes::from_static(b"2"),
+            QoS::AtMostOnce,
+            false,
+        )
+        .unwrap();
+    assert_eq!(published(&h.raw_sent()), vec![("home/a".into(), Some(1))]);
+}

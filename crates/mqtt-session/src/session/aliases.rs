@@ -1,4 +1,4 @@
-//! Inbound MQTT 5 topic aliases: the per-connection alias → topic table.
+//! MQTT 5 topic aliases, per connection: inbound alias → topic, outbound topic → alias.
 
 use std::collections::BTreeMap;
 
@@ -44,5 +44,41 @@ impl InboundAliases {
         }
         self.topics.insert(alias, topic.clone());
         Ok(topic)
+    }
+}
+
+/// Aliases we bound for topics we publish to, up to the broker's `Topic Alias Maximum`
+/// from CONNACK. Reset on every CONNACK; never evicted (once full, further topics go
+/// without an alias).
+#[derive(Debug, Default)]
+pub(super) struct OutboundAliases {
+    maximum: u16,
+    aliases: BTreeMap<String, u16>,
+}
+
+impl OutboundAliases {
+    /// A new connection: the broker allows aliases 1..=`maximum` (0 = none).
+    pub(super) fn reset(&mut self, maximum: u16) {
+        self.maximum = maximum;
+        self.aliases.clear();
+    }
+
+    /// The alias to send `topic` with, and whether the broker already knows it (then the
+    /// topic itself can be left out). `may_bind`: whether a new alias may be bound (a
+    /// first use adds 3 bytes to the packet). `None`: send the topic without an alias.
+    pub(super) fn for_topic(&mut self, topic: &str, may_bind: bool) -> Option<(u16, bool)> {
+        if topic.len() <= 3 {
+            // The alias property takes 3 bytes: nothing to save, and a packet could grow.
+            return None;
+        }
+        if let Some(alias) = self.aliases.get(topic) {
+            return Some((*alias, true));
+        }
+        let next = u16::try_from(self.aliases.len() + 1).ok()?;
+        if !may_bind || next > self.maximum {
+            return None;
+        }
+        self.aliases.insert(topic.to_owned(), next);
+        Some((next, false))
     }
 }

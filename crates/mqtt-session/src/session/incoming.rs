@@ -298,6 +298,8 @@ impl Session {
         self.server_max_packet = info
             .maximum_packet_size
             .and_then(|m| usize::try_from(m).ok());
+        self.outbound_aliases
+            .reset(info.topic_alias_maximum.unwrap_or(0));
         if !ka.is_zero() {
             self.timers.ping = Some(now + ka);
         }
@@ -326,6 +328,7 @@ impl Session {
                     dup: true,
                     packet_id: id,
                     properties: &e.properties,
+                    topic_alias: None,
                 },
             };
             self.send(now, packet);
@@ -384,6 +387,7 @@ impl Session {
                         dup: false,
                         packet_id: id,
                         properties: &e.properties,
+                        topic_alias: None,
                     };
                     self.send(now, packet);
                 }
