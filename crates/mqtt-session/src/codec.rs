@@ -22,7 +22,7 @@ use bytes::{Bytes, BytesMut};
 use mqttbytes::{v4, v5};
 
 use crate::event::MessageProperties;
-use crate::options::{ConnectOptions, ProtocolVersion, QoS};
+use crate::options::{ConnectOptions, ProtocolVersion, QoS, Will};
 use crate::subscription::{RetainHandling, Subscription};
 
 /// What the broker's CONNACK said.
@@ -534,6 +534,33 @@ fn v5_subscribe_filter(s: &Subscription) -> v5::SubscribeFilter {
     f
 }
 
+fn v5_will_properties(w: &Will) -> Option<v5::WillProperties> {
+    let delay = u32::try_from(w.delay.as_secs()).unwrap_or(u32::MAX);
+    let p = v5_publish_properties(&w.properties, None);
+    if delay == 0 && p.is_none() {
+        return None;
+    }
+    let p = p.unwrap_or(v5::PublishProperties {
+        payload_format_indicator: None,
+        message_expiry_interval: None,
+        topic_alias: None,
+        response_topic: None,
+        correlation_data: None,
+        user_properties: Vec::new(),
+        subscription_identifiers: Vec::new(),
+        content_type: None,
+    });
+    Some(v5::WillProperties {
+        delay_interval: (delay > 0).then_some(delay),
+        payload_format_indicator: p.payload_format_indicator,
+        message_expiry_interval: p.message_expiry_interval,
+        content_type: p.content_type,
+        response_topic: p.response_topic,
+        correlation_data: p.correlation_data,
+        user_properties: p.user_properties,
+    })
+}
+
 fn keep_alive_secs(o: &ConnectOptions) -> u16 {
     u16::try_from(o.keep_alive.as_secs()).unwrap_or(u16::MAX)
 }
@@ -630,7 +657,7 @@ fn encode_v5(packet: Outgoing<'_>, buf: &mut BytesMut) -> Result<usize, mqttbyte
                 message: w.payload.clone(),
                 qos: to_mqtt_qos(w.qos),
                 retain: w.retain,
-                properties: None,
+                properties: v5_will_properties(w),
             });
             let expiry = u32::try_from(options.session_expiry.as_secs()).unwrap_or(u32::MAX);
             c.properties = Some(v5::ConnectProperties {

@@ -5,6 +5,7 @@ use core::time::Duration;
 use bytes::Bytes;
 
 use crate::error::Error;
+use crate::event::MessageProperties;
 use crate::topic::validate_topic_name;
 
 /// The MQTT protocol version spoken on the wire.
@@ -52,6 +53,13 @@ pub struct Will {
     pub qos: QoS,
     /// Whether the broker retains it.
     pub retain: bool,
+    /// v5 only: properties of the will message (content type, response topic,
+    /// correlation data, user properties, message expiry, payload format). Subscription
+    /// identifiers are not sent. Ignored over 3.1.1.
+    pub properties: MessageProperties,
+    /// v5 only: how long the broker waits after the connection is lost before publishing
+    /// the will (whole seconds, "Will Delay Interval"; zero = at once). Ignored over 3.1.1.
+    pub delay: Duration,
 }
 
 /// When to reconnect after a loss: `initial * 2^n` capped at `max`, forever.
@@ -215,6 +223,16 @@ impl ConnectOptions {
                 .map_err(|e| misuse(format!("invalid will topic: {e}")))?;
             if will.payload.len() > 65_535 {
                 return Err(misuse("the will payload must be at most 65535 bytes long"));
+            }
+            let delay = will.delay;
+            if delay.subsec_nanos() != 0 || delay.as_secs() > u64::from(u32::MAX) {
+                return Err(misuse(
+                    "the will delay must be whole seconds that fit in 32 bits",
+                ));
+            }
+            if let Some(topic) = &will.properties.response_topic {
+                validate_topic_name(topic)
+                    .map_err(|e| misuse(format!("invalid will response topic: {e}")))?;
             }
         }
         if self.reconnect.initial.is_zero() || self.reconnect.max < self.reconnect.initial {

@@ -62,6 +62,8 @@ fn v5_connect_carries_credentials_will_and_keep_alive() {
         payload: "offline".into(),
         qos: mqtt_session::QoS::AtLeastOnce,
         retain: true,
+        properties: Default::default(),
+        delay: Duration::ZERO,
     };
     let options = ConnectOptions {
         username: Some("user".into()),
@@ -256,6 +258,8 @@ fn invalid_options_are_refused_as_api_misuse() {
         payload: "x".into(),
         qos: mqtt_session::QoS::AtMostOnce,
         retain: false,
+        properties: Default::default(),
+        delay: Duration::ZERO,
     };
     let cases = [
         ConnectOptions {
@@ -296,4 +300,63 @@ fn a_packet_before_connack_is_a_broker_protocol_violation() {
     assert!(
         matches!(&h.events()[0], Event::ConnectionLost { reason: Error::BrokerMisbehaved(t) } if t.contains("before CONNACK"))
     );
+}
+
+#[test]
+fn v5_will_properties_and_delay_are_sent_in_connect() {
+    let will = Will {
+        topic: "dev/status".into(),
+        payload: "offline".into(),
+        qos: mqtt_session::QoS::AtLeastOnce,
+        retain: true,
+        properties: mqtt_session::MessageProperties {
+            content_type: Some("text/plain".into()),
+            user_properties: vec![("device".into(), "d1".into())],
+            message_expiry: Some(Duration::from_secs(600)),
+            ..Default::default()
+        },
+        delay: Duration::from_secs(5),
+    };
+    let mut h = Harness::new(
+        1,
+        ConnectOptions {
+            will: Some(will),
+            ..opts(ProtocolVersion::V5)
+        },
+    );
+    h.session.handle_transport_open(h.now);
+    let mut raw = bytes::BytesMut::from(h.raw_sent().as_slice());
+    let mqttbytes::v5::Packet::Connect(c) = mqttbytes::v5::read(&mut raw, usize::MAX).unwrap()
+    else {
+        panic!("not a CONNECT")
+    };
+    let p = c.last_will.unwrap().properties.unwrap();
+    assert_eq!(p.delay_interval, Some(5));
+    assert_eq!(p.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(p.message_expiry_interval, Some(600));
+    assert_eq!(
+        p.user_properties,
+        vec![("device".to_owned(), "d1".to_owned())]
+    );
+}
+
+#[test]
+fn a_will_delay_in_fractions_of_a_second_is_api_misuse() {
+    let will = Will {
+        topic: "dev/status".into(),
+        payload: "offline".into(),
+        qos: mqtt_session::QoS::AtMostOnce,
+        retain: false,
+        properties: Default::default(),
+        delay: Duration::from_millis(1500),
+    };
+    let mut s = Session::new(1);
+    let result = s.connect(
+        ConnectOptions {
+            will: Some(will),
+            ..opts(ProtocolVersion::V5)
+        },
+        Instant::from_millis(0),
+    );
+    assert!(matches!(result, Err(Error::ApiMisuse(_))), "{result:?}");
 }
