@@ -39,9 +39,11 @@ enum Op {
         byte1: u8,
         body: Vec<u8>,
     },
+    /// A CONNACK; over v5 with a topic alias maximum of `aliases % 8` (0 = none sent).
     Connack {
         session_present: bool,
         code: u8,
+        aliases: u8,
     },
     /// An acknowledgement of kind 4..=7 or 11 for a small packet id.
     Ack {
@@ -57,7 +59,14 @@ struct Input {
     ops: Vec<Op>,
 }
 
-const TOPICS: [&str; 4] = ["a", "a/b", "sensors/x", "$SYS/y"];
+const TOPICS: [&str; 6] = [
+    "a",
+    "a/b",
+    "sensors/x",
+    "$SYS/y",
+    "home/kitchen",
+    "home/hall",
+];
 const FILTERS: [&str; 5] = ["a", "a/+", "#", "sensors/#", "$share/g/a"];
 
 fn qos(q: u8) -> QoS {
@@ -135,12 +144,17 @@ fuzz_target!(|input: Input| {
             Op::Connack {
                 session_present,
                 code,
+                aliases,
             } => {
-                let frame: &[u8] = match version {
-                    ProtocolVersion::V3_1_1 => &[0x20, 0x02, u8::from(session_present), code],
-                    ProtocolVersion::V5 => &[0x20, 0x03, u8::from(session_present), code, 0],
+                let flags = u8::from(session_present);
+                let frame: Vec<u8> = match (version, aliases % 8) {
+                    (ProtocolVersion::V3_1_1, _) => vec![0x20, 0x02, flags, code],
+                    (ProtocolVersion::V5, 0) => vec![0x20, 0x03, flags, code, 0],
+                    (ProtocolVersion::V5, n) => {
+                        vec![0x20, 0x06, flags, code, 0x03, 0x22, 0x00, n]
+                    }
                 };
-                s.handle_bytes(now, frame);
+                s.handle_bytes(now, &frame);
             }
             Op::Ack { kind, packet_id } => {
                 let kind = [4u8, 5, 6, 7, 11][usize::from(kind) % 5];
