@@ -2,6 +2,7 @@
 //! its feeds (and, for controls, the connection), nothing else.
 
 pub mod chart_data;
+pub mod element_width;
 pub mod line_chart;
 pub mod toggle;
 

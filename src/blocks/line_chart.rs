@@ -8,6 +8,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use super::chart_data::{window_points, y_range, Point};
+use super::element_width::use_element_width;
 use crate::app::FeedHandle;
 use crate::feeds::Value;
 
@@ -37,11 +38,16 @@ pub fn LineChart(title: String, unit: String, window_secs: u32, feed: FeedHandle
 
     // Redraw when the feed changed (at most once per frame) — the only effect here,
     // and it only syncs the canvas with the store.
+    let width = use_element_width(canvas);
     Effect::new(move |_| {
         feed.version.track();
+        let width = width.get();
         let Some(canvas) = canvas.get() else { return };
+        if width == 0 {
+            return; // not laid out yet; the observer reports the width, and we redraw
+        }
         let Some(points) = feed.with(|f| {
-            let columns = canvas.client_width().max(1) as usize;
+            let columns = width as usize;
             window_points(
                 f.samples().iter(),
                 js_sys::Date::now(),
@@ -51,7 +57,7 @@ pub fn LineChart(title: String, unit: String, window_secs: u32, feed: FeedHandle
         }) else {
             return;
         };
-        if let Err(e) = draw(&canvas, &points, f64::from(window_secs)) {
+        if let Err(e) = draw(&canvas, width, &points, f64::from(window_secs)) {
             leptos::logging::warn!("chart {:?} not drawn: {e}", canvas.id());
         }
     });
@@ -101,13 +107,13 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawE
 /// Draws `points` (seconds relative to now, value) into `canvas`.
 pub fn draw(
     canvas: &HtmlCanvasElement,
+    width: u32,
     points: &[Point],
     window_secs: f64,
 ) -> Result<(), DrawError> {
     // Match the drawing buffer to the displayed width, so lines are not stretched.
-    let width = canvas.client_width();
-    if width > 0 && canvas.width() != width as u32 {
-        canvas.set_width(width as u32);
+    if width > 0 && canvas.width() != width {
+        canvas.set_width(width);
     }
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;
     let root = backend.into_drawing_area();
