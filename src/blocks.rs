@@ -4,6 +4,7 @@
 pub mod chart_data;
 pub mod element_width;
 pub mod line_chart;
+pub mod redraw_pacer;
 pub mod toggle;
 
 pub use line_chart::LineChart;

@@ -1,11 +1,13 @@
 //! The connection: what the user typed, its validation, and the browser driver that
 //! runs an `mqtt_session::Session` over a WebSocket.
 
+mod clock;
 pub mod describe;
 pub mod driver;
 pub mod settings;
 pub mod startup;
 pub mod status;
+mod turn_end;
 
 pub use driver::{Connection, ConnectionCounters};
 pub use settings::{BrokerUrl, ConnectionSettings, SettingsError};

@@ -6,9 +6,14 @@ use crate::feeds::Sample;
 /// A point in chart coordinates: seconds relative to now (≤ 0), and the value.
 pub type Point = (f64, f64);
 
-/// The samples newer than `window_secs` before `now_ms`, as points relative to now,
-/// keeping at most the first and last sample plus the minimum and maximum of each of
-/// `columns` time buckets (so peaks survive decimation).
+/// The samples newer than `window_secs` before `now_ms`, as points relative to now, in
+/// time order, decimated per column of the canvas: of the samples falling in one of
+/// `columns` equal time buckets, only the first, the minimum, the maximum and the last
+/// are kept ("M4"), so peaks survive, lines between columns join the right points and
+/// the last point drawn is the newest value.
+///
+/// Walks the ring newest first and stops at the window's start, keeping at most four
+/// points per column: nothing proportional to the number of samples is allocated.
 pub fn window_points<'a>(
     samples: impl DoubleEndedIterator<Item = &'a Sample>,
     now_ms: f64,
@@ -16,49 +21,79 @@ pub fn window_points<'a>(
     columns: usize,
 ) -> Vec<Point> {
     let start = -window_secs;
-    // Newest first, stop at the window's start: old history is never walked.
-    let mut inside: Vec<Point> = samples
+    let column_width = window_secs / columns.max(1) as f64;
+    let column_of = |t: f64| {
+        if column_width > 0.0 {
+            ((t - start) / column_width).floor()
+        } else {
+            0.0
+        }
+    };
+    let mut newest_first: Vec<Point> = Vec::new();
+    let mut current: Option<(f64, Column)> = None;
+    for point in samples
         .rev()
         .map(|s| ((s.time_ms - now_ms) / 1000.0, s.value.as_f64()))
         .take_while(|(t, _)| *t >= start)
-        .collect();
-    inside.reverse();
-    decimate(&inside, start, 0.0, columns)
+    {
+        let column = column_of(point.0);
+        match &mut current {
+            Some((c, acc)) if *c == column => acc.add_older(point),
+            _ => {
+                if let Some((_, done)) = current.take() {
+                    done.push_newest_first(&mut newest_first);
+                }
+                current = Some((column, Column::new(point)));
+            }
+        }
+    }
+    if let Some((_, done)) = current {
+        done.push_newest_first(&mut newest_first);
+    }
+    newest_first.reverse();
+    newest_first
 }
 
-/// Min/max decimation: at most two points (in time order) per column.
-pub fn decimate(points: &[Point], start: f64, end: f64, columns: usize) -> Vec<Point> {
-    let columns = columns.max(1);
-    if points.len() <= columns * 2 || end <= start {
-        return points.to_vec();
-    }
-    let width = (end - start) / columns as f64;
-    let mut out = Vec::with_capacity(columns * 2);
-    let mut i = 0;
-    while i < points.len() {
-        let column = ((points[i].0 - start) / width).floor();
-        let mut lo = points[i];
-        let mut hi = points[i];
-        let mut j = i + 1;
-        while j < points.len() && ((points[j].0 - start) / width).floor() == column {
-            if points[j].1 < lo.1 {
-                lo = points[j];
-            }
-            if points[j].1 > hi.1 {
-                hi = points[j];
-            }
-            j += 1;
+/// One column's kept points, filled newest first.
+struct Column {
+    newest: Point,
+    oldest: Point,
+    min: Point,
+    max: Point,
+}
+
+impl Column {
+    fn new(newest: Point) -> Self {
+        Self {
+            newest,
+            oldest: newest,
+            min: newest,
+            max: newest,
         }
-        if lo == hi {
-            out.push(lo);
-        } else if lo.0 <= hi.0 {
-            out.extend([lo, hi]);
-        } else {
-            out.extend([hi, lo]);
-        }
-        i = j;
     }
-    out
+
+    fn add_older(&mut self, point: Point) {
+        self.oldest = point;
+        // Ties keep the newer point: any is as good, and this needs no extra test.
+        if point.1 < self.min.1 {
+            self.min = point;
+        }
+        if point.1 > self.max.1 {
+            self.max = point;
+        }
+    }
+
+    /// Appends the distinct kept points, newest first.
+    fn push_newest_first(self, out: &mut Vec<Point>) {
+        let mut kept = [self.newest, self.min, self.max, self.oldest];
+        // Newest first = descending time; equal times keep this order.
+        kept.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for point in kept {
+            if out.last() != Some(&point) {
+                out.push(point);
+            }
+        }
+    }
 }
 
 /// The y range to draw: the data's range with a little headroom; a flat line gets
@@ -103,19 +138,55 @@ mod tests {
     }
 
     #[test]
-    fn fifty_thousand_samples_decimate_to_two_per_column_and_keep_the_peaks() {
+    fn fifty_thousand_samples_decimate_to_four_per_column_and_keep_the_peaks() {
         let mut ring = Ring::new(50_000);
         for i in 0..50_000 {
-            let v = if i == 25_000 { 1000.0 } else { (i % 7) as f64 };
+            let v = match i {
+                25_000 => 1000.0,
+                30_000 => -1000.0,
+                _ => (i % 7) as f64,
+            };
             ring.push(sample(f64::from(i) * 10.0, v));
         }
         let points = window_points(ring.iter(), 500_000.0, 500.0, 400);
-        assert!(points.len() <= 800, "{}", points.len());
+        assert!(points.len() <= 1600, "{}", points.len());
+        assert!(points.len() > 400, "{}", points.len());
         assert!(points.iter().any(|p| p.1 == 1000.0), "the peak survives");
+        assert!(points.iter().any(|p| p.1 == -1000.0), "the trough survives");
         assert!(
             points.windows(2).all(|w| w[0].0 <= w[1].0),
             "time order kept"
         );
+        assert_eq!(
+            points.last(),
+            Some(&(-0.01, 5.0)),
+            "the newest sample is last"
+        );
+        assert_eq!(points.first(), Some(&(-500.0, 0.0)), "the oldest is first");
+    }
+
+    #[test]
+    fn a_column_keeps_its_first_min_max_and_last_in_time_order() {
+        let mut ring = Ring::new(10);
+        // One column of 10 s: values 5, 9, 1, 4 at t = 1..4 s.
+        for (t, v) in [(1000.0, 5.0), (2000.0, 9.0), (3000.0, 1.0), (4000.0, 4.0)] {
+            ring.push(sample(t, v));
+        }
+        let points = window_points(ring.iter(), 10_000.0, 10.0, 1);
+        assert_eq!(
+            points,
+            vec![(-9.0, 5.0), (-8.0, 9.0), (-7.0, 1.0), (-6.0, 4.0)]
+        );
+    }
+
+    #[test]
+    fn sparse_samples_are_all_kept() {
+        let mut ring = Ring::new(10);
+        for (t, v) in [(1000.0, 5.0), (5000.0, 9.0), (9000.0, 1.0)] {
+            ring.push(sample(t, v));
+        }
+        let points = window_points(ring.iter(), 10_000.0, 10.0, 10);
+        assert_eq!(points, vec![(-9.0, 5.0), (-5.0, 9.0), (-1.0, 1.0)]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The line chart block: a feed's recent values on a canvas, with the latest value as
 //! text and in the canvas's accessible name.
 
+use gloo_timers::callback::Timeout;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
@@ -9,6 +10,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::chart_data::{window_points, y_range, Point};
 use super::element_width::use_element_width;
+use super::redraw_pacer::{min_interval_ms, Pace, RedrawPacer};
 use crate::app::FeedHandle;
 use crate::feeds::Value;
 
@@ -36,24 +38,39 @@ pub fn LineChart(title: String, unit: String, window_secs: u32, feed: FeedHandle
     };
     let problem = move || feed.with(|f| f.last_error().map(str::to_owned)).flatten();
 
-    // Redraw when the feed changed (at most once per frame) — the only effect here,
-    // and it only syncs the canvas with the store.
+    // Redraw when the feed changed (at most once per frame), paced to what the canvas
+    // can show (see redraw_pacer) — the only effect here, and it only syncs the canvas
+    // with the store.
     let width = use_element_width(canvas);
+    let pacer = StoredValue::new_local(RedrawPacer::new());
+    let deferred_redraw = Trigger::new();
+    let deferred_timer = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
         feed.version.track();
+        deferred_redraw.track();
         let width = width.get();
         let Some(canvas) = canvas.get() else { return };
         if width == 0 {
             return; // not laid out yet; the observer reports the width, and we redraw
         }
+        let now_ms = js_sys::Date::now();
+        let interval = min_interval_ms(f64::from(window_secs), width);
+        match pacer.try_update_value(|p| p.on_change(now_ms, interval)) {
+            Some(Pace::DrawNow) => {}
+            Some(Pace::DrawAfter(delay_ms)) => {
+                let timer = Timeout::new(delay_ms.ceil() as u32, move || {
+                    pacer.update_value(RedrawPacer::timer_fired);
+                    deferred_redraw.notify();
+                });
+                // Replaces (and so frees) the one that already fired.
+                deferred_timer.set_value(Some(timer));
+                return;
+            }
+            Some(Pace::AlreadyScheduled) | None => return,
+        }
         let Some(points) = feed.with(|f| {
             let columns = width as usize;
-            window_points(
-                f.samples().iter(),
-                js_sys::Date::now(),
-                f64::from(window_secs),
-                columns,
-            )
+            window_points(f.samples().iter(), now_ms, f64::from(window_secs), columns)
         }) else {
             return;
         };

@@ -17,7 +17,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
+use super::clock::Clock;
 use super::describe;
+use super::turn_end::TurnEndTimer;
 use super::{BrokerUrl, ConnectionSettings, ConnectionStatus};
 use crate::feeds::{FeedId, FeedStore};
 
@@ -66,6 +68,7 @@ impl Connection {
             session: Session::new(random_seed()),
             socket: None,
             socket_generation: 0,
+            clock: Clock::new(),
             timer: None,
             timer_deadline: None,
             url: None,
@@ -74,8 +77,8 @@ impl Connection {
             on_frame,
             frame_scheduled: false,
             outbox: Vec::new(),
-            inbox: Vec::new(),
-            flush_timer: None,
+            inbox: vec![0; INBOX_START],
+            turn_end: None,
             counters: ConnectionCounters::default(),
             shown_counters: ConnectionCounters::default(),
             ui: UiSetters {
@@ -86,7 +89,24 @@ impl Connection {
             },
             this: Weak::new(),
         }));
-        driver.borrow_mut().this = Rc::downgrade(&driver);
+        let weak = Rc::downgrade(&driver);
+        let on_turn_end = TurnEndTimer::new({
+            let weak = weak.clone();
+            move || {
+                if let Some(this) = weak.upgrade() {
+                    let mut d = this.borrow_mut();
+                    if let Some(timer) = d.turn_end.as_mut() {
+                        timer.fired();
+                    }
+                    d.flush_outbox();
+                }
+            }
+        });
+        {
+            let mut d = driver.borrow_mut();
+            d.this = weak;
+            d.turn_end = Some(on_turn_end);
+        }
         Self {
             status,
             error,
@@ -109,8 +129,11 @@ impl Connection {
     /// Disconnects cleanly and stops reconnecting.
     pub fn disconnect(&self) {
         let driver = self.driver.get_value();
-        let now = now();
-        driver.borrow_mut().session.disconnect(now);
+        {
+            let mut d = driver.borrow_mut();
+            let now = d.clock.now();
+            d.session.disconnect(now);
+        }
         Driver::pump(&driver, Flush::Now);
     }
 
@@ -127,7 +150,8 @@ impl Connection {
         let result = {
             let mut d = driver.borrow_mut();
             let payload = Bytes::copy_from_slice(payload.as_bytes());
-            let result = d.session.publish(now(), topic, payload, qos, retain);
+            let now = d.clock.now();
+            let result = d.session.publish(now, topic, payload, qos, retain);
             if result.is_ok() {
                 d.counters.messages_out += 1;
             }
@@ -170,6 +194,7 @@ struct Driver {
     socket: Option<Socket>,
     /// Bumped per socket, so late events of a replaced socket are ignored.
     socket_generation: u64,
+    clock: Clock,
     timer: Option<Timeout>,
     timer_deadline: Option<Instant>,
     url: Option<BrokerUrl>,
@@ -180,10 +205,12 @@ struct Driver {
     frame_scheduled: bool,
     /// Bytes the session produced that are not on the socket yet.
     outbox: Vec<u8>,
-    /// The current inbound frame, copied out of JS memory.
+    /// The current inbound frame, copied out of JS memory into a buffer reused frame
+    /// after frame: its length is its capacity, the frame is a prefix.
     inbox: Vec<u8>,
-    /// The zero-delay timer that sends `outbox` at the end of this event-loop turn.
-    flush_timer: Option<Timeout>,
+    /// Sends `outbox` at the end of this event-loop turn (set right after construction:
+    /// its callback needs the driver's `Weak`).
+    turn_end: Option<TurnEndTimer>,
     counters: ConnectionCounters,
     /// What the UI was last given: a frame is scheduled whenever `counters` differ, so
     /// the figures settle on their final values when traffic stops.
@@ -229,7 +256,7 @@ impl Driver {
         self.ever_connected = false;
         self.ui.error.set(None);
         self.ui.status.set(ConnectionStatus::Connecting);
-        let now = now();
+        let now = self.clock.now();
         // A fresh session per Connect press: new options, nothing carried over from a
         // different broker.
         self.session = Session::new(random_seed());
@@ -255,15 +282,10 @@ impl Driver {
             }
             if flush == Flush::Now || changes.close_after_send {
                 d.flush_outbox();
-            } else if !d.outbox.is_empty() && d.flush_timer.is_none() {
-                let weak = d.this.clone();
-                d.flush_timer = Some(Timeout::new(0, move || {
-                    if let Some(this) = weak.upgrade() {
-                        let mut d = this.borrow_mut();
-                        d.flush_timer = None;
-                        d.flush_outbox();
-                    }
-                }));
+            } else if !d.outbox.is_empty() {
+                if let Some(timer) = d.turn_end.as_mut() {
+                    timer.arm();
+                }
             }
             if changes.close_after_send {
                 d.socket = None;
@@ -301,7 +323,8 @@ impl Driver {
                 changes.status = Some(ConnectionStatus::Connecting);
                 if let Err(message) = self.open_socket() {
                     changes.error = Some(Some(message));
-                    self.session.disconnect(now());
+                    let now = self.clock.now();
+                    self.session.disconnect(now);
                 }
             }
             Event::Connected { .. } => {
@@ -319,7 +342,7 @@ impl Driver {
                     &message.topic,
                     &message.payload,
                     message.retain,
-                    js_sys::Date::now(),
+                    self.clock.wall_ms(),
                 );
                 changes.frame_needed = true;
             }
@@ -353,7 +376,8 @@ impl Driver {
                 changes.error = Some(Some(message));
                 if !self.ever_connected {
                     // The user is looking at the form: a typo should not retry forever.
-                    self.session.disconnect(now());
+                    let now = self.clock.now();
+                    self.session.disconnect(now);
                 }
             }
             Event::ReconnectScheduled { after } => {
@@ -383,28 +407,20 @@ impl Driver {
                 if let Some(socket) = d.socket.as_mut() {
                     socket.opened = true;
                 }
-                d.session.handle_transport_open(now());
+                let now = d.clock.now();
+                d.session.handle_transport_open(now);
             });
         });
         let weak = self.this.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let Ok(buffer) = e.data().dyn_into::<js_sys::ArrayBuffer>() else {
-                return; // text frames are not MQTT; the session would call them malformed
-            };
-            let frame = js_sys::Uint8Array::new(&buffer);
-            with_current_socket(&weak, generation, Flush::Batched, |d| {
-                // One copy out of JS memory, into a buffer reused frame after frame.
-                d.inbox.resize(frame.length() as usize, 0);
-                frame.copy_to(&mut d.inbox);
-                d.counters.bytes_in += d.inbox.len() as u64;
-                d.session.handle_bytes(now(), &d.inbox);
-            });
+            with_current_socket(&weak, generation, Flush::Batched, |d| d.receive_frame(&e));
         });
         let weak = self.this.clone();
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
             let reason = describe::socket_closed(e.code(), &e.reason());
             with_current_socket(&weak, generation, Flush::Now, |d| {
-                d.session.connection_lost(now(), reason)
+                let now = d.clock.now();
+                d.session.connection_lost(now, reason)
             });
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -420,9 +436,33 @@ impl Driver {
         Ok(())
     }
 
+    /// One frame from the socket into the session: two calls into JS (the copy and the
+    /// event's time), nothing allocated unless the frame is the largest yet.
+    fn receive_frame(&mut self, event: &MessageEvent) {
+        let mut length = copy_frame(event, &mut self.inbox);
+        if length > 0 && length as usize > self.inbox.len() {
+            self.inbox.resize(length as usize, 0);
+            length = copy_frame(event, &mut self.inbox);
+        }
+        // A text frame (-1) is not MQTT: ignored, as the raw page ignores it.
+        let Some(frame) = usize::try_from(length)
+            .ok()
+            .and_then(|n| self.inbox.get(..n))
+        else {
+            return;
+        };
+        self.counters.bytes_in += frame.len() as u64;
+        let now = self.clock.at_event(event.time_stamp());
+        self.session.handle_bytes(now, frame);
+        if self.inbox.len() > INBOX_KEEP {
+            // One huge frame should not pin its size for the page's lifetime.
+            self.inbox = vec![0; INBOX_START];
+        }
+    }
+
     /// Sends everything pending in one `ws.send`.
+    /// A turn-end timer still armed after an immediate flush fires on an empty outbox.
     fn flush_outbox(&mut self) {
-        self.flush_timer = None;
         if self.outbox.is_empty() {
             return;
         }
@@ -450,8 +490,9 @@ impl Driver {
             return;
         }
         self.timer_deadline = deadline;
+        let now = self.clock.now();
         self.timer = deadline.map(|at| {
-            let delay = at.as_millis().saturating_sub(now().as_millis());
+            let delay = at.as_millis().saturating_sub(now.as_millis());
             let weak = self.this.clone();
             Timeout::new(u32::try_from(delay).unwrap_or(u32::MAX), move || {
                 if let Some(this) = weak.upgrade() {
@@ -459,7 +500,8 @@ impl Driver {
                         let mut d = this.borrow_mut();
                         d.timer = None;
                         d.timer_deadline = None;
-                        d.session.handle_timeout(now());
+                        let now = d.clock.now();
+                        d.session.handle_timeout(now);
                     }
                     Driver::pump(&this, Flush::Now);
                 }
@@ -498,12 +540,14 @@ fn with_current_socket(
     Driver::pump(&this, flush);
 }
 
-/// The session's clock: milliseconds since the page started, monotonic.
-fn now() -> Instant {
-    let ms = web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now());
-    Instant::from_millis(ms as u64)
+/// The inbound frame buffer's first size, and the size above which it is given back.
+const INBOX_START: usize = 4 * 1024;
+const INBOX_KEEP: usize = 1024 * 1024;
+
+#[wasm_bindgen(module = "/src/connection/frame.js")]
+extern "C" {
+    /// See frame.js: the frame's length, copied into `into` when it fits; -1 for text.
+    fn copy_frame(event: &MessageEvent, into: &mut [u8]) -> i32;
 }
 
 fn random_seed() -> u64 {

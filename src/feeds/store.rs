@@ -1,8 +1,8 @@
 //! Routing messages to feeds and keeping each feed's recent values.
 
-use std::collections::HashMap;
-
 use mqtt_session::topic::{filter_matches, validate_topic_filter};
+
+use rustc_hash::FxHashMap;
 
 use super::{decode, Decoding, Ring, Value};
 
@@ -70,7 +70,7 @@ impl Feed {
 pub struct FeedStore {
     feeds: Vec<Feed>,
     /// Exact topics: one hash look-up per message.
-    exact: HashMap<String, Vec<FeedId>>,
+    exact: FxHashMap<String, Vec<FeedId>>,
     /// Filters with `+` or `#`, matched one by one. Dashboards bind a handful of
     /// these; the topic explorer's many filters will want a trie here.
     wildcard: Vec<FeedId>,

@@ -54,6 +54,9 @@ struct Options {
     dist: Option<PathBuf>,
     /// Sample a CPU profile of every run (perturbs the figures a little).
     profile: bool,
+    /// The app's dashboard blocks (a JSON array) instead of one line chart: to see what
+    /// drawing costs, e.g. a toggle whose state topic is the load topic.
+    blocks: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
@@ -62,6 +65,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
         runs: 3,
         dist: None,
         profile: false,
+        blocks: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -75,6 +79,10 @@ fn parse_args(args: &[String]) -> Result<Options> {
             "--messages" => options.messages = number("--messages")?,
             "--runs" => options.runs = number("--runs")?,
             "--profile" => options.profile = true,
+            "--blocks" => {
+                let json = it.next().ok_or_else(|| error("--blocks needs a JSON array"))?;
+                options.blocks = Some(json.clone());
+            }
             "--dist" => {
                 let dir = it
                     .next()
@@ -83,7 +91,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
             }
             other => {
                 return Err(error(format!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--profile]"
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON]"
                 )))
             }
         }
@@ -175,10 +183,13 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         fs::copy(bench_dir.join(page), www.join(page))?;
     }
     fs::copy(&mqtt_js, www.join("mqtt.min.js"))?;
+    let blocks = options.blocks.clone().unwrap_or_else(|| {
+        format!(r#"[{{"title": "Load", "type": "line_chart", "topic": "{TOPIC}", "unit": ""}}]"#)
+    });
     fs::write(
         www.join("feedboard.json"),
         format!(
-            r#"{{"broker": "ws://127.0.0.1:{ws_port}", "connect": true, "dashboard": {{"version": 1, "title": "Bench", "blocks": [{{"title": "Load", "type": "line_chart", "topic": "{TOPIC}", "unit": ""}}]}}}}"#
+            r#"{{"broker": "ws://127.0.0.1:{ws_port}", "connect": true, "dashboard": {{"version": 1, "title": "Bench", "blocks": {blocks}}}}}"#
         ),
     )?;
     let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;

@@ -21,11 +21,12 @@ tasks:
   demo [--http-port N] [--ws-port N] [--tcp-port N] [--broker URL]
         build the app and serve it with the demo broker and simulated devices
         (options are feedboard-demo's: `cargo xtask demo --help` lists them all)
-  bench [--messages N] [--runs R] [--dist DIR] [--profile]
+  bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON]
         Feedboard, MQTT.js and a raw WebSocket page in headless Chromium against
         one Mosquitto: msgs/s and script time per message, QoS 0 and 1 (default
         100000 messages, 3 runs; --dist: an app already built, else trunk builds
-        target/bench-dist; --profile: CPU profile summaries in target/bench/);
+        target/bench-dist; --profile: CPU profile summaries in target/bench/;
+        --blocks: the app's dashboard blocks instead of one line chart);
         prints a table, writes target/bench/results.json
   test  formatting, lints (native and wasm32), the app build, browser tests,
         doc tests, native and end-to-end tests; stops at the first failure
