@@ -14,6 +14,8 @@
 //!   already consumed the frame, for a packet whose body is short. So we do the framing
 //!   ourselves (fixed header, size bound) and hand `mqttbytes` exactly one whole frame;
 //!   any error it returns is then a malformed packet, never "wait".
+//! - There is no AUTH packet (type 15) in `mqttbytes` 0.6: we read its reason code
+//!   ourselves.
 //! - Some `read` functions for client-to-server packets (UNSUBSCRIBE) subtract without
 //!   checking; packet types a server must never send are refused before `mqttbytes` sees
 //!   them.
@@ -92,6 +94,10 @@ pub(crate) enum Incoming {
     Disconnect {
         reason: u8,
         reason_string: Option<String>,
+    },
+    /// v5 only: enhanced authentication, which this client never starts.
+    Auth {
+        reason: u8,
     },
 }
 
@@ -221,7 +227,19 @@ impl Decoder {
         let kind = byte1 >> 4;
         let name = packet_name(kind);
         match kind {
-            0 | 1 | 8 | 10 | 12 | 15 => {
+            0 => {
+                return Err(DecodeError::Malformed(
+                    "packet type 0 is reserved".to_owned(),
+                ));
+            }
+            // AUTH exists only in MQTT 5; in 3.1.1 the type is reserved, so the bytes are
+            // not a packet at all rather than a packet the broker should not have sent.
+            15 if version == ProtocolVersion::V3_1_1 => {
+                return Err(DecodeError::Malformed(
+                    "packet type 15 is reserved in MQTT 3.1.1".to_owned(),
+                ));
+            }
+            1 | 8 | 10 | 12 => {
                 return Err(DecodeError::NotFromServer(format!(
                     "{name} is not a packet a server sends"
                 )));
@@ -249,6 +267,9 @@ impl Decoder {
             ProtocolVersion::V5 => {
                 if kind == 14 {
                     return decode_v5_disconnect(byte1, body, frame.clone()).map(Some);
+                }
+                if kind == 15 {
+                    return decode_v5_auth(byte1, body).map(Some);
                 }
                 if kind == 2 && remaining == 2 {
                     // CONNACK without a property length: accepted by many brokers' peers.
@@ -304,6 +325,20 @@ fn decode_v5_disconnect(byte1: u8, body: &[u8], frame: BytesMut) -> Result<Incom
         reason,
         reason_string,
     })
+}
+
+/// mqttbytes 0.6 has no AUTH packet at all, so we read the reason code ourselves. The
+/// properties (authentication method and data, reason string) are not read: the session
+/// never starts enhanced authentication and closes the connection on any AUTH.
+fn decode_v5_auth(byte1: u8, body: &[u8]) -> Result<Incoming, DecodeError> {
+    if byte1 & 0x0F != 0 {
+        return Err(DecodeError::Malformed(
+            "AUTH: reserved flags set".to_owned(),
+        ));
+    }
+    // §3.15.2.1: no variable header at all means reason 0x00 (success).
+    let reason = body.first().copied().unwrap_or(0);
+    Ok(Incoming::Auth { reason })
 }
 
 fn from_mqtt_qos(q: mqttbytes::QoS) -> QoS {
@@ -925,8 +960,6 @@ mod tests {
             &[0x10, 0x00],
             &[0x82, 0x00],
             &[0xC0, 0x00],
-            &[0xF0, 0x00],
-            &[0x00, 0x00],
         ] {
             for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
                 assert!(
@@ -941,6 +974,34 @@ mod tests {
         assert!(matches!(
             decode_all(ProtocolVersion::V3_1_1, &[0xE0, 0x00]),
             Err(DecodeError::NotFromServer(_))
+        ));
+    }
+
+    #[test]
+    fn reserved_packet_types_are_malformed_and_v5_auth_is_decoded() {
+        for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
+            assert!(
+                matches!(
+                    decode_all(version, &[0x00, 0x00]),
+                    Err(DecodeError::Malformed(_))
+                ),
+                "{version:?}"
+            );
+        }
+        assert!(matches!(
+            decode_all(ProtocolVersion::V3_1_1, &[0xF0, 0x00]),
+            Err(DecodeError::Malformed(t)) if t.contains("reserved")
+        ));
+        assert_eq!(
+            decode_all(ProtocolVersion::V5, &[0xF0, 0x00, 0xF0, 0x02, 0x18, 0x00]),
+            Ok(vec![
+                Incoming::Auth { reason: 0x00 },
+                Incoming::Auth { reason: 0x18 }
+            ])
+        );
+        assert!(matches!(
+            decode_all(ProtocolVersion::V5, &[0xF2, 0x00]),
+            Err(DecodeError::Malformed(_))
         ));
     }
 

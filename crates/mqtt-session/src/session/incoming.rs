@@ -7,7 +7,7 @@ use super::inflight::Stage;
 use super::{refusal_is_final, ConnectionState, Session};
 use crate::codec::{ConnAckInfo, InboundPublish, Incoming, Outgoing};
 use crate::error::Error;
-use crate::event::{Event, Message, Refusal};
+use crate::event::{v5_reason_text, Event, Message, Refusal};
 use crate::options::{ProtocolVersion, QoS};
 use crate::time::Instant;
 use crate::topic::validate_topic_name;
@@ -24,6 +24,9 @@ impl Session {
                     reason,
                     reason_string,
                 } => self.handle_disconnect(now, reason, reason_string),
+                Incoming::Auth { reason } => {
+                    self.lose(now, unexpected_auth(reason, "before CONNACK"))
+                }
                 other => self.lose(
                     now,
                     Error::BrokerMisbehaved(format!("{} before CONNACK", incoming_name(&other))),
@@ -99,6 +102,7 @@ impl Session {
                 reason,
                 reason_string,
             } => self.handle_disconnect(now, reason, reason_string),
+            Incoming::Auth { reason } => self.lose(now, unexpected_auth(reason, "after CONNACK")),
         }
     }
 
@@ -340,6 +344,17 @@ impl Session {
     }
 }
 
+/// MQTT 5 §4.12: a server may send AUTH only to a client whose CONNECT named an
+/// Authentication Method. Ours never does, so there is nothing to answer and the
+/// connection cannot go on; a reconnect may meet a better-behaved broker.
+fn unexpected_auth(reason: u8, when: &str) -> Error {
+    Error::BrokerMisbehaved(format!(
+        "AUTH (reason code {reason:#04x} {}) {when}, but this client never asked for \
+         enhanced authentication (its CONNECT has no Authentication Method)",
+        v5_reason_text(reason)
+    ))
+}
+
 fn incoming_name(p: &Incoming) -> &'static str {
     match p {
         Incoming::ConnAck(_) => "CONNACK",
@@ -352,5 +367,6 @@ fn incoming_name(p: &Incoming) -> &'static str {
         Incoming::UnsubAck { .. } => "UNSUBACK",
         Incoming::PingResp => "PINGRESP",
         Incoming::Disconnect { .. } => "DISCONNECT",
+        Incoming::Auth { .. } => "AUTH",
     }
 }
