@@ -32,8 +32,10 @@ pub enum Event {
         /// The filters, in request order.
         filters: Vec<String>,
         /// v5: the filters the broker refused to unsubscribe, with why (an UNSUBACK
-        /// reason code of 0x80 or more, e.g. not authorized); the session has forgotten
-        /// them anyway. Always empty over 3.1.1, whose UNSUBACK carries no codes.
+        /// reason code of 0x80 or more, e.g. not authorized). The broker still has these
+        /// subscriptions, so the session keeps remembering them: their messages keep
+        /// arriving and they are sent again after a reconnect that does not resume the
+        /// session. Always empty over 3.1.1, whose UNSUBACK carries no codes.
         refused: Vec<(String, Refusal)>,
     },
     /// A QoS 1 publish got its PUBACK, or a QoS 2 publish its PUBCOMP (or its PUBREC when

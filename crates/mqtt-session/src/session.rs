@@ -102,7 +102,8 @@ impl Timers {
 /// - **Offline queue**: publishes made while not connected, or beyond the broker's receive
 ///   maximum, wait in a bounded FIFO and go out after the next CONNACK, after
 ///   retransmissions. When full, `publish` returns [`Error::QueueFull`].
-/// - **Subscriptions** are remembered; a filter the broker refuses is forgotten.
+/// - **Subscriptions** are remembered; a filter the broker refuses is forgotten, and one
+///   it refuses to unsubscribe (v5 UNSUBACK reason >= 0x80) stays remembered.
 /// - **v5 server DISCONNECT**: reconnects like any loss, except reason 0x8E "session
 ///   taken over" (another client connected with our client id): then it emits
 ///   `ConnectionLost { SessionTakenOver }` and `Disconnected` and stops, because
@@ -141,6 +142,9 @@ pub struct Session {
     unsent_unsubscribes: Vec<String>,
     pending_subscribes: BTreeMap<u16, Vec<Subscription>>,
     pending_unsubscribes: BTreeMap<u16, Vec<String>>,
+    /// Subscriptions `unsubscribe` forgot whose UNSUBACK has not come: remembered again if
+    /// the broker refuses to unsubscribe (it still has them).
+    unsubscribing: BTreeMap<String, Subscription>,
     /// Effective keep-alive (the broker's "server keep alive" wins on v5).
     keep_alive: Duration,
     receive_maximum: usize,
@@ -185,6 +189,7 @@ impl Session {
             unsent_unsubscribes: Vec::new(),
             pending_subscribes: BTreeMap::new(),
             pending_unsubscribes: BTreeMap::new(),
+            unsubscribing: BTreeMap::new(),
             keep_alive: Duration::ZERO,
             receive_maximum: 65_535,
             server_max_packet: None,

@@ -338,6 +338,7 @@ impl Session {
         }
         self.unsent_subscribes.clear();
         self.unsent_unsubscribes.clear();
+        self.unsubscribing.clear();
         if !self.subscriptions.is_empty() {
             self.send_subscribes(now, self.subscriptions.clone());
         }

@@ -62,6 +62,7 @@ impl Session {
                 None => self.subscriptions.push(s.clone()),
             }
             self.unsent_unsubscribes.retain(|f| *f != s.filter);
+            self.unsubscribing.remove(&s.filter);
         }
         match packet_id {
             Some(id) => {
@@ -109,7 +110,9 @@ impl Session {
     }
 
     /// Unsubscribes from `filters` (validated first) and forgets them. When connected,
-    /// UNSUBSCRIBE goes out now; answered by [`Event::Unsubscribed`].
+    /// UNSUBSCRIBE goes out now; answered by [`Event::Unsubscribed`]. If a v5 broker
+    /// refuses to unsubscribe a filter (UNSUBACK reason >= 0x80), it still has the
+    /// subscription, so the session remembers it again, options included.
     pub fn unsubscribe(&mut self, now: Instant, filters: Vec<String>) -> Result<(), Error> {
         if filters.is_empty() {
             return Err(misuse("unsubscribe needs at least one filter"));
@@ -128,7 +131,10 @@ impl Session {
             None
         };
         for filter in &filters {
-            self.subscriptions.retain(|s| s.filter != *filter);
+            if let Some(i) = self.subscriptions.iter().position(|s| s.filter == *filter) {
+                let forgotten = self.subscriptions.remove(i);
+                self.unsubscribing.insert(filter.clone(), forgotten);
+            }
             self.unsent_subscribes.retain(|s| s.filter != *filter);
         }
         match packet_id {
@@ -208,12 +214,24 @@ impl Session {
             );
             return self.lose(now, Error::BrokerMisbehaved(text));
         }
-        let refused = filters
-            .iter()
-            .zip(codes)
-            .filter(|(_, code)| *code >= 0x80)
-            .map(|(f, code)| (f.clone(), Refusal::from_v5(code, reason_string.as_deref())))
-            .collect();
+        let mut refused = Vec::new();
+        // 3.1.1 UNSUBACKs carry no codes: every filter succeeded.
+        for (i, filter) in filters.iter().enumerate() {
+            let forgotten = self.unsubscribing.remove(filter);
+            let code = codes.get(i).copied().unwrap_or(0);
+            if code < 0x80 {
+                continue;
+            }
+            // The broker still has the subscription: keep it, so it is sent again after a
+            // reconnect that does not resume the session. A subscribe made meanwhile wins.
+            if let Some(s) = forgotten {
+                if !self.subscriptions.iter().any(|e| e.filter == s.filter) {
+                    self.subscriptions.push(s);
+                }
+            }
+            let refusal = Refusal::from_v5(code, reason_string.as_deref());
+            refused.push((filter.clone(), refusal));
+        }
         self.events
             .push_back(Event::Unsubscribed { filters, refused });
     }
