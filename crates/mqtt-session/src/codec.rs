@@ -71,11 +71,18 @@ pub(crate) enum Incoming {
         reason: u8,
         reason_string: Option<String>,
     },
+    /// v5 `reason`: 0x00 success or 0x92 packet identifier not found (mqttbytes refuses
+    /// any other code as malformed, as the spec does).
     PubRel {
         packet_id: u16,
+        reason: u8,
+        reason_string: Option<String>,
     },
+    /// v5 `reason`: 0x00 success or 0x92 packet identifier not found.
     PubComp {
         packet_id: u16,
+        reason: u8,
+        reason_string: Option<String>,
     },
     /// Per filter: 0-2 granted QoS, >= 0x80 failure.
     SubAck {
@@ -384,8 +391,16 @@ fn from_v4(packet: v4::Packet) -> Incoming {
             reason: 0,
             reason_string: None,
         },
-        v4::Packet::PubRel(a) => Incoming::PubRel { packet_id: a.pkid },
-        v4::Packet::PubComp(a) => Incoming::PubComp { packet_id: a.pkid },
+        v4::Packet::PubRel(a) => Incoming::PubRel {
+            packet_id: a.pkid,
+            reason: 0,
+            reason_string: None,
+        },
+        v4::Packet::PubComp(a) => Incoming::PubComp {
+            packet_id: a.pkid,
+            reason: 0,
+            reason_string: None,
+        },
         v4::Packet::SubAck(s) => Incoming::SubAck {
             packet_id: s.pkid,
             codes: s
@@ -473,8 +488,16 @@ fn from_v5(packet: v5::Packet) -> Incoming {
             reason: a.reason as u8,
             reason_string: a.properties.and_then(|p| p.reason_string),
         },
-        v5::Packet::PubRel(a) => Incoming::PubRel { packet_id: a.pkid },
-        v5::Packet::PubComp(a) => Incoming::PubComp { packet_id: a.pkid },
+        v5::Packet::PubRel(a) => Incoming::PubRel {
+            packet_id: a.pkid,
+            reason: a.reason as u8,
+            reason_string: a.properties.and_then(|p| p.reason_string),
+        },
+        v5::Packet::PubComp(a) => Incoming::PubComp {
+            packet_id: a.pkid,
+            reason: a.reason as u8,
+            reason_string: a.properties.and_then(|p| p.reason_string),
+        },
         v5::Packet::SubAck(s) => Incoming::SubAck {
             packet_id: s.pkid,
             codes: s.return_codes.iter().map(|c| *c as u8).collect(),

@@ -38,7 +38,8 @@ pub enum Event {
         /// session. Always empty over 3.1.1, whose UNSUBACK carries no codes.
         refused: Vec<(String, Refusal)>,
     },
-    /// A QoS 1 publish got its PUBACK, or a QoS 2 publish its PUBCOMP (or its PUBREC when
+    /// A QoS 1 publish got its PUBACK, or a QoS 2 publish its PUBCOMP, without a failure
+    /// code (or its PUBREC when
     /// the session was not resumed after a loss; see [`Session`](crate::Session)).
     Published {
         /// The id `publish` returned.
@@ -53,6 +54,20 @@ pub enum Event {
         /// The topic it was published to.
         topic: String,
         /// The code and its meaning.
+        reason: Refusal,
+    },
+    /// A QoS 2 publish ended with a v5 PUBCOMP failure code (0x92 "packet identifier
+    /// not found"): the broker had accepted the message (PUBREC without failure), but no
+    /// longer knew its packet id when our PUBREL came, typically because it lost its
+    /// session state. The message was probably delivered, but the broker could not
+    /// confirm it, so this is neither [`Event::Published`] nor [`Event::PublishRefused`].
+    /// The packet id is free again.
+    PublishUnconfirmed {
+        /// The id `publish` returned.
+        packet_id: u16,
+        /// The topic it was published to.
+        topic: String,
+        /// The code and its meaning, with the broker's reason string if it sent one.
         reason: Refusal,
     },
     /// The connection ended. The driver closes its socket (if still open) and does not

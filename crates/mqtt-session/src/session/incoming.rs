@@ -73,17 +73,15 @@ impl Session {
                     self.send(now, Outgoing::PubRel(packet_id));
                 }
             }
-            Incoming::PubComp { packet_id } => {
-                if self
-                    .outbound
-                    .get(packet_id)
-                    .is_some_and(|e| e.stage == Stage::Released)
-                {
-                    self.finish_outbound(packet_id, 0, None);
-                    self.drain_queue(now);
-                }
-            }
-            Incoming::PubRel { packet_id } => {
+            Incoming::PubComp {
+                packet_id,
+                reason,
+                reason_string,
+            } => self.handle_pubcomp(now, packet_id, reason, reason_string),
+            // Even a failure (0x92 packet identifier not found: the broker lost its state
+            // for this id) ends the flow: the message was delivered when it arrived, so
+            // only the id is released, and PUBCOMP is owed whatever the reason (§4.3.3).
+            Incoming::PubRel { packet_id, .. } => {
                 self.inbound_qos2.remove(&packet_id);
                 self.send(now, Outgoing::PubComp(packet_id));
             }
@@ -121,12 +119,49 @@ impl Session {
         self.lose(now, Error::BrokerDisconnected(refusal));
     }
 
+    /// The end of our QoS 2 flow. A v5 failure code (0x92: the broker no longer knew the
+    /// packet id when our PUBREL came, e.g. it lost its session state) still ends the flow,
+    /// but the delivery is unconfirmed rather than refused: the broker took the message
+    /// at PUBREC. See [`Event::PublishUnconfirmed`].
+    fn handle_pubcomp(
+        &mut self,
+        now: Instant,
+        packet_id: u16,
+        reason: u8,
+        reason_string: Option<String>,
+    ) {
+        let released = self
+            .outbound
+            .get(packet_id)
+            .is_some_and(|e| e.stage == Stage::Released);
+        if !released {
+            return;
+        }
+        if reason >= 0x80 {
+            if let Some(topic) = self.take_outbound(packet_id) {
+                self.events.push_back(Event::PublishUnconfirmed {
+                    packet_id,
+                    topic,
+                    reason: Refusal::from_v5(reason, reason_string.as_deref()),
+                });
+            }
+        } else {
+            self.finish_outbound(packet_id, 0, None);
+        }
+        self.drain_queue(now);
+    }
+
+    /// Removes a finished outbound publish and frees its packet id; its topic.
+    fn take_outbound(&mut self, packet_id: u16) -> Option<String> {
+        let entry = self.outbound.remove(packet_id)?;
+        self.ids.free(packet_id);
+        Some(entry.topic)
+    }
+
     fn finish_outbound(&mut self, packet_id: u16, reason: u8, reason_string: Option<&str>) {
-        let Some(entry) = self.outbound.remove(packet_id) else {
+        let Some(topic) = self.take_outbound(packet_id) else {
             return;
         };
-        self.ids.free(packet_id);
-        let topic = entry.topic;
         self.events.push_back(if reason >= 0x80 {
             Event::PublishRefused {
                 packet_id,
