@@ -39,6 +39,12 @@ pub(crate) struct ConnAckInfo {
     pub(crate) maximum_packet_size: Option<u32>,
     /// v5: the highest topic alias the broker accepts from us (absent = none).
     pub(crate) topic_alias_maximum: Option<u16>,
+    /// v5 capability properties, raw (absent = supported); read by `capabilities.rs`.
+    pub(crate) maximum_qos: Option<u8>,
+    pub(crate) retain_available: Option<u8>,
+    pub(crate) wildcard_subscription_available: Option<u8>,
+    pub(crate) subscription_identifiers_available: Option<u8>,
+    pub(crate) shared_subscription_available: Option<u8>,
     pub(crate) reason_string: Option<String>,
 }
 
@@ -442,6 +448,17 @@ fn from_v5(packet: v5::Packet) -> Incoming {
                 receive_maximum: p.as_ref().and_then(|p| p.receive_max),
                 maximum_packet_size: p.as_ref().and_then(|p| p.max_packet_size),
                 topic_alias_maximum: p.as_ref().and_then(|p| p.topic_alias_max),
+                maximum_qos: p.as_ref().and_then(|p| p.max_qos),
+                retain_available: p.as_ref().and_then(|p| p.retain_available),
+                wildcard_subscription_available: p
+                    .as_ref()
+                    .and_then(|p| p.wildcard_subscription_available),
+                subscription_identifiers_available: p
+                    .as_ref()
+                    .and_then(|p| p.subscription_identifiers_available),
+                shared_subscription_available: p
+                    .as_ref()
+                    .and_then(|p| p.shared_subscription_available),
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }

@@ -39,18 +39,22 @@ pub enum Event {
         refused: Vec<(String, Refusal)>,
     },
     /// A QoS 1 publish got its PUBACK, or a QoS 2 publish its PUBCOMP, without a failure
-    /// code (or its PUBREC when
-    /// the session was not resumed after a loss; see [`Session`](crate::Session)).
+    /// code (or its PUBREC when the session was not resumed after a loss; see
+    /// [`Session`](crate::Session)).
     Published {
         /// The id `publish` returned.
         packet_id: u16,
         /// The topic it was published to.
         topic: String,
     },
-    /// The broker refused a publish (v5 PUBACK or PUBREC reason code >= 0x80).
+    /// The broker refused a publish (v5 PUBACK or PUBREC reason code >= 0x80), or the
+    /// session did in its name: a publish made before the current CONNACK (queued offline,
+    /// or in flight from an earlier connection) that the broker declared unsupported
+    /// (0x9B QoS not supported, 0x9A retain not supported) is not sent, and the reason
+    /// text says it was refused locally.
     PublishRefused {
-        /// The id `publish` returned.
-        packet_id: u16,
+        /// The id `publish` returned; `None` for a QoS 0 publish.
+        packet_id: Option<u16>,
         /// The topic it was published to.
         topic: String,
         /// The code and its meaning.

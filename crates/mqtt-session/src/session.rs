@@ -11,9 +11,10 @@ use bytes::Bytes;
 use core::time::Duration;
 
 use crate::backoff::{Backoff, Rng};
+use crate::capabilities::BrokerCapabilities;
 use crate::codec::{self, DecodeError, Decoder, Outgoing};
 use crate::error::Error;
-use crate::event::{Event, MessageProperties};
+use crate::event::{Event, MessageProperties, Refusal};
 use crate::options::{ConnectOptions, ProtocolVersion, QoS};
 use crate::queue::{OfflineQueue, QueuedPublish};
 use crate::subscription::Subscription;
@@ -21,6 +22,7 @@ use crate::time::Instant;
 use crate::topic::validate_topic_name;
 use aliases::{InboundAliases, OutboundAliases};
 use inflight::{InFlight, Outbound, PacketIds, Stage};
+use subscriptions::Slot;
 
 /// The largest remaining length MQTT can encode.
 const MAX_REMAINING_LENGTH: usize = 268_435_455;
@@ -114,6 +116,14 @@ impl Timers {
 ///   Outbound, when the CONNACK allows aliases, each topic longer than 3 bytes gets the
 ///   next free alias (no eviction once all are used) and later publishes to it leave the
 ///   topic out; retransmissions after a reconnect always name their topic.
+/// - **v5 capabilities** declared in CONNACK (Maximum QoS, Retain Available, Wildcard,
+///   Shared and Subscription Identifier availability; see [`BrokerCapabilities`]) hold
+///   for that connection, and nothing they rule out is sent: `publish` fails with
+///   [`Error::QosNotSupported`] / [`Error::RetainNotSupported`] (never a silent
+///   downgrade); queued or in-flight publishes are reported as [`Event::PublishRefused`]
+///   (0x9B, 0x9A); unsupported filters are answered in [`Event::Subscribed`] (0xA2,
+///   0x9E, 0xA1) while the rest of the SUBSCRIBE goes out. The refusal texts say
+///   "refused locally".
 /// - **v5 limits**: the broker's server keep-alive replaces ours; a publish larger than
 ///   the broker's maximum packet size is refused by `publish`; more unreleased inbound
 ///   QoS 2 messages than [`ConnectOptions::receive_maximum`] is a broker violation.
@@ -140,7 +150,8 @@ pub struct Session {
     /// Made while offline: needed on a resumed session (otherwise all are re-sent).
     unsent_subscribes: Vec<Subscription>,
     unsent_unsubscribes: Vec<String>,
-    pending_subscribes: BTreeMap<u16, Vec<Subscription>>,
+    /// Unanswered SUBSCRIBEs: every filter of the request, sent or refused locally.
+    pending_subscribes: BTreeMap<u16, Vec<Slot>>,
     pending_unsubscribes: BTreeMap<u16, Vec<String>>,
     /// Subscriptions `unsubscribe` forgot whose UNSUBACK has not come: remembered again if
     /// the broker refuses to unsubscribe (it still has them).
@@ -153,6 +164,9 @@ pub struct Session {
     aliases: InboundAliases,
     /// Outbound v5 topic aliases of the current connection.
     outbound_aliases: OutboundAliases,
+    /// What the broker declared it supports in this connection's CONNACK; `None` while
+    /// not connected, when nothing is known.
+    capabilities: Option<BrokerCapabilities>,
 }
 
 fn misuse(text: impl Into<String>) -> Error {
@@ -195,6 +209,7 @@ impl Session {
             server_max_packet: None,
             aliases: InboundAliases::default(),
             outbound_aliases: OutboundAliases::default(),
+            capabilities: None,
         }
     }
 
@@ -325,9 +340,13 @@ impl Session {
 
     /// Publishes at QoS 0, 1 or 2; returns the packet id for QoS 1/2 (reported back in
     /// [`Event::Published`] or [`Event::PublishRefused`]). The topic is validated
-    /// ([`Error::ApiMisuse`]). When not connected — or when the broker's receive maximum
-    /// is reached — the publish waits in the bounded offline queue; if that is full it is
-    /// refused with [`Error::QueueFull`], never dropped silently.
+    /// ([`Error::ApiMisuse`]). While connected to a v5 broker that declared a lower
+    /// Maximum QoS or no retained messages, it fails with [`Error::QosNotSupported`] or
+    /// [`Error::RetainNotSupported`] and nothing is sent. When not connected — or when the
+    /// broker's receive maximum is reached — the publish waits in the bounded offline
+    /// queue; if that is full it is refused with [`Error::QueueFull`], never dropped
+    /// silently. A queued publish the next broker declares unsupported is reported as
+    /// [`Event::PublishRefused`] instead of being sent.
     pub fn publish(
         &mut self,
         now: Instant,
@@ -360,6 +379,9 @@ impl Session {
     ) -> Result<Option<u16>, Error> {
         validate_topic_name(topic)
             .map_err(|e| misuse(format!("invalid topic name {topic:?}: {e}")))?;
+        if let Some(capabilities) = &self.capabilities {
+            capabilities.check_publish(qos, retain)?;
+        }
         let size =
             codec::publish_size(self.options.version, topic, payload.len(), qos, &properties);
         if size > MAX_REMAINING_LENGTH {
@@ -448,6 +470,13 @@ impl Session {
         self.queue.len()
     }
 
+    /// What the broker declared it supports in the CONNACK of the current connection
+    /// (everything, over 3.1.1); `None` while not connected. `publish` and `subscribe`
+    /// hold to it, so the app can show why something was refused before it was sent.
+    pub fn broker_capabilities(&self) -> Option<&BrokerCapabilities> {
+        self.capabilities.as_ref()
+    }
+
     fn transport_open(&self) -> bool {
         matches!(
             self.state,
@@ -467,6 +496,7 @@ impl Session {
 
     fn stop(&mut self) {
         self.state = ConnectionState::Disconnected;
+        self.capabilities = None;
         self.timers = Timers::default();
         self.decoder.clear();
         self.events.push_back(Event::Disconnected);
@@ -540,20 +570,49 @@ impl Session {
         }
     }
 
+    /// Sends queued publishes while the broker's receive maximum allows, in order. One the
+    /// broker declared unsupported is refused instead (it needs no slot).
     fn drain_queue(&mut self, now: Instant) {
         while self.state == ConnectionState::Connected {
-            match self.queue.front() {
-                Some(front) if self.has_slot(front.qos) => {}
-                _ => break,
+            let Some(front) = self.queue.front() else {
+                break;
+            };
+            let refusal = self.publish_refusal(front.qos, front.retain);
+            if refusal.is_none() && !self.has_slot(front.qos) {
+                break;
             }
-            if let Some(item) = self.queue.pop_front() {
-                self.send_publish(now, item);
+            let Some(item) = self.queue.pop_front() else {
+                break;
+            };
+            match refusal {
+                Some(reason) => self.refuse_locally(item.packet_id, item.topic, reason),
+                None => self.send_publish(now, item),
             }
         }
     }
 
+    /// The refusal the current broker would answer a publish made before its CONNACK with.
+    fn publish_refusal(&self, qos: QoS, retain: bool) -> Option<Refusal> {
+        self.capabilities
+            .and_then(|c| c.publish_refusal(qos, retain))
+    }
+
+    /// Reports a publish that is not sent because the broker declared it unsupported, and
+    /// frees its packet id: dropping it silently would leave the app waiting for an ack.
+    fn refuse_locally(&mut self, packet_id: Option<u16>, topic: String, reason: Refusal) {
+        if let Some(id) = packet_id {
+            self.ids.free(id);
+        }
+        self.events.push_back(Event::PublishRefused {
+            packet_id,
+            topic,
+            reason,
+        });
+    }
+
     /// The connection is gone: report it, then schedule a reconnect.
     fn lose(&mut self, now: Instant, reason: Error) {
+        self.capabilities = None;
         self.decoder.clear();
         self.transmit.clear();
         self.timers = Timers::default();

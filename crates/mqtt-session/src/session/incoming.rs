@@ -5,6 +5,7 @@ use core::time::Duration;
 
 use super::inflight::Stage;
 use super::{refusal_is_final, ConnectionState, Session};
+use crate::capabilities::BrokerCapabilities;
 use crate::codec::{ConnAckInfo, InboundPublish, Incoming, Outgoing};
 use crate::error::Error;
 use crate::event::{v5_reason_text, Event, Message, Refusal};
@@ -164,7 +165,7 @@ impl Session {
         };
         self.events.push_back(if reason >= 0x80 {
             Event::PublishRefused {
-                packet_id,
+                packet_id: Some(packet_id),
                 topic,
                 reason: Refusal::from_v5(reason, reason_string),
             }
@@ -252,6 +253,11 @@ impl Session {
             }
             return;
         }
+        let capabilities = match BrokerCapabilities::from_connack(&info) {
+            Ok(c) => c,
+            Err(text) => return self.lose(now, Error::BrokerMisbehaved(text)),
+        };
+        self.capabilities = Some(capabilities);
         self.state = ConnectionState::Connected;
         self.timers.connack = None;
         self.backoff.reset();
@@ -282,34 +288,8 @@ impl Session {
     }
 
     fn resume_session(&mut self, now: Instant) {
-        for id in self.outbound.ids_in_send_order() {
-            let Some(e) = self.outbound.get(id).cloned() else {
-                continue;
-            };
-            let packet = match e.stage {
-                Stage::Released => Outgoing::PubRel(id),
-                Stage::Sent => Outgoing::Publish {
-                    topic: &e.topic,
-                    payload: &e.payload,
-                    qos: e.qos,
-                    retain: e.retain,
-                    dup: true,
-                    packet_id: id,
-                    properties: &e.properties,
-                    topic_alias: None,
-                },
-            };
-            self.send(now, packet);
-        }
-        for (id, filters) in self.pending_subscribes.clone() {
-            self.send(
-                now,
-                Outgoing::Subscribe {
-                    packet_id: id,
-                    filters: &filters,
-                },
-            );
-        }
+        self.retransmit_in_flight(now, true);
+        self.resend_pending_subscribes(now);
         for (id, filters) in self.pending_unsubscribes.clone() {
             self.send(
                 now,
@@ -338,21 +318,32 @@ impl Session {
         }
     }
 
-    fn start_new_session(&mut self, now: Instant) {
-        self.inbound_qos2.clear();
+    /// Publishes still in flight from the last connection, in their original order.
+    /// Resumed: the broker may have them, so PUBLISH goes again with DUP set and PUBREL is
+    /// repeated. Not resumed: the new session knows nothing, so PUBLISH goes as new (DUP
+    /// clear, same id) and a QoS 2 publish the broker had received (PUBREC) counts as
+    /// delivered. Either way, a PUBLISH this broker declared unsupported is refused
+    /// locally instead of sent.
+    fn retransmit_in_flight(&mut self, now: Instant, resumed: bool) {
         for id in self.outbound.ids_in_send_order() {
             let Some(e) = self.outbound.get(id).cloned() else {
                 continue;
             };
             match e.stage {
+                Stage::Released if resumed => self.send(now, Outgoing::PubRel(id)),
                 Stage::Released => self.finish_outbound(id, 0, None),
                 Stage::Sent => {
+                    if let Some(reason) = self.publish_refusal(e.qos, e.retain) {
+                        self.outbound.remove(id);
+                        self.refuse_locally(Some(id), e.topic, reason);
+                        continue;
+                    }
                     let packet = Outgoing::Publish {
                         topic: &e.topic,
                         payload: &e.payload,
                         qos: e.qos,
                         retain: e.retain,
-                        dup: false,
+                        dup: resumed,
                         packet_id: id,
                         properties: &e.properties,
                         topic_alias: None,
@@ -361,6 +352,11 @@ impl Session {
                 }
             }
         }
+    }
+
+    fn start_new_session(&mut self, now: Instant) {
+        self.inbound_qos2.clear();
+        self.retransmit_in_flight(now, false);
         for id in core::mem::take(&mut self.pending_subscribes).into_keys() {
             self.ids.free(id);
         }

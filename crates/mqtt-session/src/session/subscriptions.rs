@@ -28,6 +28,14 @@ impl Session {
     /// all remembered for resubscribing. One call is one SUBSCRIBE, so every subscription
     /// in it must carry the same `identifier` ([`Error::ApiMisuse`] otherwise). Over
     /// 3.1.1 only filter and QoS are sent.
+    ///
+    /// A filter the v5 broker declared unsupported in CONNACK — one with a wildcard, a
+    /// `$share/` filter, or any filter with an identifier — is not sent and not
+    /// remembered: [`Event::Subscribed`] reports it refused (0xA2, 0x9E or 0xA1, "refused
+    /// locally") among the broker's answers for the other filters of the call, which are
+    /// still sent. A QoS above the broker's Maximum QoS is fine: the broker grants less.
+    /// Remembered subscriptions sent again after a later CONNACK are screened the same
+    /// way and forgotten when refused.
     pub fn subscribe_with_options(
         &mut self,
         now: Instant,
@@ -47,16 +55,42 @@ impl Session {
                 )));
             }
         }
-        let packet_id = if self.state == ConnectionState::Connected {
-            Some(
-                self.ids
-                    .allocate()
-                    .ok_or_else(|| misuse("all 65535 packet identifiers are in use"))?,
-            )
-        } else {
-            None
-        };
-        for s in &subscriptions {
+        if self.state != ConnectionState::Connected {
+            self.remember(&subscriptions);
+            self.unsent_subscribes.extend(subscriptions);
+            return Ok(());
+        }
+        let slots = self.screen(subscriptions);
+        if !slots.iter().any(Slot::is_sent) {
+            // Nothing the broker would take: answered at once, nothing remembered.
+            self.events.push_back(Event::Subscribed {
+                results: answer(slots, Vec::new()),
+            });
+            return Ok(());
+        }
+        let id = self
+            .ids
+            .allocate()
+            .ok_or_else(|| misuse("all 65535 packet identifiers are in use"))?;
+        // A filter refused locally is not remembered, and an earlier subscription to it,
+        // which the broker still has, stays as it was.
+        let sent = sent_filters(&slots);
+        self.remember(&sent);
+        self.send(
+            now,
+            Outgoing::Subscribe {
+                packet_id: id,
+                filters: &sent,
+            },
+        );
+        self.pending_subscribes.insert(id, slots);
+        Ok(())
+    }
+
+    /// Remembers `subscriptions` for resubscribing, replacing older ones to the same
+    /// filters and cancelling unsubscribes of them that are not sent yet.
+    fn remember(&mut self, subscriptions: &[Subscription]) {
+        for s in subscriptions {
             match self.subscriptions.iter_mut().find(|e| e.filter == s.filter) {
                 Some(entry) => *entry = s.clone(),
                 None => self.subscriptions.push(s.clone()),
@@ -64,24 +98,86 @@ impl Session {
             self.unsent_unsubscribes.retain(|f| *f != s.filter);
             self.unsubscribing.remove(&s.filter);
         }
-        match packet_id {
-            Some(id) => {
-                self.send(
-                    now,
-                    Outgoing::Subscribe {
-                        packet_id: id,
-                        filters: &subscriptions,
-                    },
-                );
-                self.pending_subscribes.insert(id, subscriptions);
-            }
-            None => self.unsent_subscribes.extend(subscriptions),
-        }
-        Ok(())
     }
 
-    /// Sends `subscriptions` in as few SUBSCRIBEs as their identifiers allow (one per
-    /// distinct identifier; over 3.1.1, where none is sent, one in all).
+    /// Sorts a request into filters to send and filters the broker declared unsupported
+    /// in its CONNACK, in request order. Sending the latter would make the broker close
+    /// the connection, so they are answered locally with the code it would have used.
+    fn screen(&self, subscriptions: Vec<Subscription>) -> Vec<Slot> {
+        subscriptions
+            .into_iter()
+            .map(|s| self.screen_one(s))
+            .collect()
+    }
+
+    fn screen_one(&self, s: Subscription) -> Slot {
+        match self.capabilities.and_then(|c| c.subscription_refusal(&s)) {
+            Some(refusal) => Slot::Refused(s.filter, refusal),
+            None => Slot::Sent(s),
+        }
+    }
+
+    /// [`screen_one`](Self::screen_one) for a subscription the session remembers: if the
+    /// broker declared it unsupported it is forgotten, as if the broker had refused it.
+    fn screen_remembered(&mut self, s: Subscription) -> Slot {
+        let slot = self.screen_one(s);
+        if let Slot::Refused(filter, _) = &slot {
+            self.subscriptions.retain(|e| e.filter != *filter);
+        }
+        slot
+    }
+
+    /// Sends one SUBSCRIBE for the filters of `slots` the broker supports (under
+    /// `packet_id`, or a new one); when there are none, reports the request as answered
+    /// at once.
+    fn send_screened(&mut self, now: Instant, packet_id: Option<u16>, slots: Vec<Slot>) {
+        let sent = sent_filters(&slots);
+        let id = match packet_id {
+            Some(id) if !sent.is_empty() => id,
+            Some(id) => {
+                self.ids.free(id);
+                return self.events.push_back(Event::Subscribed {
+                    results: answer(slots, Vec::new()),
+                });
+            }
+            None if sent.is_empty() => {
+                return self.events.push_back(Event::Subscribed {
+                    results: answer(slots, Vec::new()),
+                });
+            }
+            None => match self.ids.allocate() {
+                Some(id) => id,
+                None => return,
+            },
+        };
+        self.send(
+            now,
+            Outgoing::Subscribe {
+                packet_id: id,
+                filters: &sent,
+            },
+        );
+        self.pending_subscribes.insert(id, slots);
+    }
+
+    /// A resumed session: SUBSCRIBEs still unanswered go out again with their packet ids,
+    /// screened against the new CONNACK (capabilities are per connection).
+    pub(super) fn resend_pending_subscribes(&mut self, now: Instant) {
+        for (id, slots) in core::mem::take(&mut self.pending_subscribes) {
+            let slots = slots
+                .into_iter()
+                .map(|slot| match slot {
+                    Slot::Sent(s) => self.screen_remembered(s),
+                    refused @ Slot::Refused(..) => refused,
+                })
+                .collect();
+            self.send_screened(now, Some(id), slots);
+        }
+    }
+
+    /// Sends remembered `subscriptions` in as few SUBSCRIBEs as their identifiers allow
+    /// (one per distinct identifier; over 3.1.1, where none is sent, one in all), screened
+    /// against the broker's capabilities.
     pub(super) fn send_subscribes(&mut self, now: Instant, subscriptions: Vec<Subscription>) {
         let v5 = self.options.version == ProtocolVersion::V5;
         let key = |s: &Subscription| if v5 { s.identifier } else { None };
@@ -97,15 +193,11 @@ impl Session {
                 // Keep the invariant "one identifier per SUBSCRIBE" for the encoder.
                 group.iter_mut().for_each(|s| s.identifier = None);
             }
-            let Some(id) = self.ids.allocate() else { break };
-            self.send(
-                now,
-                Outgoing::Subscribe {
-                    packet_id: id,
-                    filters: &group,
-                },
-            );
-            self.pending_subscribes.insert(id, group);
+            let slots = group
+                .into_iter()
+                .map(|s| self.screen_remembered(s))
+                .collect();
+            self.send_screened(now, None, slots);
         }
     }
 
@@ -160,39 +252,38 @@ impl Session {
         codes: Vec<u8>,
         reason_string: Option<String>,
     ) {
-        let Some(filters) = self.pending_subscribes.remove(&packet_id) else {
+        let Some(slots) = self.pending_subscribes.remove(&packet_id) else {
             return;
         };
         self.ids.free(packet_id);
-        if codes.len() != filters.len() {
+        let sent = slots.iter().filter(|s| s.is_sent()).count();
+        if codes.len() != sent {
             let text = format!(
-                "SUBACK {packet_id} has {} return codes for {} filters",
+                "SUBACK {packet_id} has {} return codes for {sent} filters",
                 codes.len(),
-                filters.len()
             );
             return self.lose(now, Error::BrokerMisbehaved(text));
         }
         let version = self.options.version;
-        let results: Vec<(String, Result<QoS, Refusal>)> = filters
+        let granted: Vec<Result<QoS, Refusal>> = codes
             .into_iter()
-            .zip(codes)
-            .map(|(subscription, code)| {
-                let result = match QoS::from_u8(code) {
-                    Some(qos) => Ok(qos),
-                    None if version == ProtocolVersion::V3_1_1 => {
-                        Err(Refusal::v4_subscription_failure())
-                    }
-                    None => Err(Refusal::from_v5(code, reason_string.as_deref())),
-                };
-                (subscription.filter, result)
+            .map(|code| match QoS::from_u8(code) {
+                Some(qos) => Ok(qos),
+                None if version == ProtocolVersion::V3_1_1 => {
+                    Err(Refusal::v4_subscription_failure())
+                }
+                None => Err(Refusal::from_v5(code, reason_string.as_deref())),
             })
             .collect();
-        for (filter, result) in &results {
-            if result.is_err() {
-                self.subscriptions.retain(|s| s.filter != *filter);
+        // What the broker refused is forgotten; local refusals were dealt with when made.
+        for (slot, result) in slots.iter().filter(|s| s.is_sent()).zip(&granted) {
+            if let (Slot::Sent(s), Err(_)) = (slot, result) {
+                self.subscriptions.retain(|e| e.filter != s.filter);
             }
         }
-        self.events.push_back(Event::Subscribed { results });
+        self.events.push_back(Event::Subscribed {
+            results: answer(slots, granted),
+        });
     }
 
     pub(super) fn handle_unsuback(
@@ -235,4 +326,46 @@ impl Session {
         self.events
             .push_back(Event::Unsubscribed { filters, refused });
     }
+}
+
+/// One filter of a SUBSCRIBE request, in request order.
+#[derive(Debug, Clone)]
+pub(super) enum Slot {
+    /// On the wire; the SUBACK answers it.
+    Sent(Subscription),
+    /// Not sent: the broker declared in CONNACK that it does not support it.
+    Refused(String, Refusal),
+}
+
+impl Slot {
+    fn is_sent(&self) -> bool {
+        matches!(self, Slot::Sent(_))
+    }
+}
+
+/// The subscriptions of `slots` that go on the wire.
+fn sent_filters(slots: &[Slot]) -> Vec<Subscription> {
+    slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Sent(s) => Some(s.clone()),
+            Slot::Refused(..) => None,
+        })
+        .collect()
+}
+
+/// The results of a request in request order: the broker's answers (`granted`, one per
+/// sent filter, in order) merged with the local refusals.
+fn answer(
+    slots: Vec<Slot>,
+    granted: Vec<Result<QoS, Refusal>>,
+) -> Vec<(String, Result<QoS, Refusal>)> {
+    let mut granted = granted.into_iter();
+    slots
+        .into_iter()
+        .filter_map(|slot| match slot {
+            Slot::Sent(s) => granted.next().map(|result| (s.filter, result)),
+            Slot::Refused(filter, refusal) => Some((filter, Err(refusal))),
+        })
+        .collect()
 }
