@@ -488,3 +488,35 @@ fn a_connack_declaring_a_value_mqtt_5_forbids_is_a_broker_violation() {
         assert_eq!(h.session.state(), ConnectionState::ReconnectWait);
     }
 }
+
+#[test]
+fn local_refusals_of_an_unanswered_subscribe_are_reported_when_the_session_is_not_resumed() {
+    let mut h = connected_declaring(no_wildcards_shared_or_identifiers);
+    h.session
+        .subscribe(
+            h.now,
+            vec![
+                ("a/+".into(), QoS::AtMostOnce),
+                ("b".into(), QoS::AtMostOnce),
+            ],
+        )
+        .unwrap();
+    h.sent();
+    h.session.connection_lost(h.now, "socket closed".into());
+    h.events();
+    h.fire_next_timer();
+    h.events();
+    let (events, sent) = accept(&mut h, &connack(false, no_wildcards_shared_or_identifiers));
+    let [Event::Connected { .. }, Event::Subscribed { results }] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert!(
+        matches!(results.as_slice(), [(a, Err(r))] if a == "a/+" && r.code == 0xA2),
+        "{results:?}"
+    );
+    // "b" is answered by the SUBACK of the new session's SUBSCRIBE.
+    assert!(
+        matches!(sent.as_slice(), [Sent::Subscribe { filters, .. }] if filters == &vec![("b".to_owned(), 0)]),
+        "{sent:?}"
+    );
+}

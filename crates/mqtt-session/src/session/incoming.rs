@@ -357,9 +357,7 @@ impl Session {
     fn start_new_session(&mut self, now: Instant) {
         self.inbound_qos2.clear();
         self.retransmit_in_flight(now, false);
-        for id in core::mem::take(&mut self.pending_subscribes).into_keys() {
-            self.ids.free(id);
-        }
+        self.drop_pending_subscribes();
         for (id, filters) in core::mem::take(&mut self.pending_unsubscribes) {
             self.ids.free(id);
             self.events.push_back(Event::Unsubscribed {

@@ -175,6 +175,19 @@ impl Session {
         }
     }
 
+    /// A new session: unanswered SUBSCRIBEs are void (their remembered filters go out
+    /// again in a fresh SUBSCRIBE, whose SUBACK answers them). Their local refusals are
+    /// reported now, since nothing else would report them.
+    pub(super) fn drop_pending_subscribes(&mut self) {
+        for (id, slots) in core::mem::take(&mut self.pending_subscribes) {
+            self.ids.free(id);
+            let results: Vec<_> = answer(slots, Vec::new());
+            if !results.is_empty() {
+                self.events.push_back(Event::Subscribed { results });
+            }
+        }
+    }
+
     /// Sends remembered `subscriptions` in as few SUBSCRIBEs as their identifiers allow
     /// (one per distinct identifier; over 3.1.1, where none is sent, one in all), screened
     /// against the broker's capabilities.
