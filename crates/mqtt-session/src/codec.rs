@@ -14,6 +14,8 @@
 //!   already consumed the frame, for a packet whose body is short. So we do the framing
 //!   ourselves (fixed header, size bound) and hand `mqttbytes` exactly one whole frame;
 //!   any error it returns is then a malformed packet, never "wait".
+//! - There is no AUTH packet (type 15) in `mqttbytes` 0.6: we read its reason code
+//!   ourselves.
 //! - Some `read` functions for client-to-server packets (UNSUBSCRIBE) subtract without
 //!   checking; packet types a server must never send are refused before `mqttbytes` sees
 //!   them.
@@ -37,6 +39,12 @@ pub(crate) struct ConnAckInfo {
     pub(crate) maximum_packet_size: Option<u32>,
     /// v5: the highest topic alias the broker accepts from us (absent = none).
     pub(crate) topic_alias_maximum: Option<u16>,
+    /// v5 capability properties, raw (absent = supported); read by `capabilities.rs`.
+    pub(crate) maximum_qos: Option<u8>,
+    pub(crate) retain_available: Option<u8>,
+    pub(crate) wildcard_subscription_available: Option<u8>,
+    pub(crate) subscription_identifiers_available: Option<u8>,
+    pub(crate) shared_subscription_available: Option<u8>,
     pub(crate) reason_string: Option<String>,
 }
 
@@ -69,11 +77,18 @@ pub(crate) enum Incoming {
         reason: u8,
         reason_string: Option<String>,
     },
+    /// v5 `reason`: 0x00 success or 0x92 packet identifier not found (mqttbytes refuses
+    /// any other code as malformed, as the spec does).
     PubRel {
         packet_id: u16,
+        reason: u8,
+        reason_string: Option<String>,
     },
+    /// v5 `reason`: 0x00 success or 0x92 packet identifier not found.
     PubComp {
         packet_id: u16,
+        reason: u8,
+        reason_string: Option<String>,
     },
     /// Per filter: 0-2 granted QoS, >= 0x80 failure.
     SubAck {
@@ -92,6 +107,10 @@ pub(crate) enum Incoming {
     Disconnect {
         reason: u8,
         reason_string: Option<String>,
+    },
+    /// v5 only: enhanced authentication, which this client never starts.
+    Auth {
+        reason: u8,
     },
 }
 
@@ -221,7 +240,19 @@ impl Decoder {
         let kind = byte1 >> 4;
         let name = packet_name(kind);
         match kind {
-            0 | 1 | 8 | 10 | 12 | 15 => {
+            0 => {
+                return Err(DecodeError::Malformed(
+                    "packet type 0 is reserved".to_owned(),
+                ));
+            }
+            // AUTH exists only in MQTT 5; in 3.1.1 the type is reserved, so the bytes are
+            // not a packet at all rather than a packet the broker should not have sent.
+            15 if version == ProtocolVersion::V3_1_1 => {
+                return Err(DecodeError::Malformed(
+                    "packet type 15 is reserved in MQTT 3.1.1".to_owned(),
+                ));
+            }
+            1 | 8 | 10 | 12 => {
                 return Err(DecodeError::NotFromServer(format!(
                     "{name} is not a packet a server sends"
                 )));
@@ -249,6 +280,9 @@ impl Decoder {
             ProtocolVersion::V5 => {
                 if kind == 14 {
                     return decode_v5_disconnect(byte1, body, frame.clone()).map(Some);
+                }
+                if kind == 15 {
+                    return decode_v5_auth(byte1, body).map(Some);
                 }
                 if kind == 2 && remaining == 2 {
                     // CONNACK without a property length: accepted by many brokers' peers.
@@ -306,6 +340,20 @@ fn decode_v5_disconnect(byte1: u8, body: &[u8], frame: BytesMut) -> Result<Incom
     })
 }
 
+/// mqttbytes 0.6 has no AUTH packet at all, so we read the reason code ourselves. The
+/// properties (authentication method and data, reason string) are not read: the session
+/// never starts enhanced authentication and closes the connection on any AUTH.
+fn decode_v5_auth(byte1: u8, body: &[u8]) -> Result<Incoming, DecodeError> {
+    if byte1 & 0x0F != 0 {
+        return Err(DecodeError::Malformed(
+            "AUTH: reserved flags set".to_owned(),
+        ));
+    }
+    // §3.15.2.1: no variable header at all means reason 0x00 (success).
+    let reason = body.first().copied().unwrap_or(0);
+    Ok(Incoming::Auth { reason })
+}
+
 fn from_mqtt_qos(q: mqttbytes::QoS) -> QoS {
     match q {
         mqttbytes::QoS::AtMostOnce => QoS::AtMostOnce,
@@ -349,8 +397,16 @@ fn from_v4(packet: v4::Packet) -> Incoming {
             reason: 0,
             reason_string: None,
         },
-        v4::Packet::PubRel(a) => Incoming::PubRel { packet_id: a.pkid },
-        v4::Packet::PubComp(a) => Incoming::PubComp { packet_id: a.pkid },
+        v4::Packet::PubRel(a) => Incoming::PubRel {
+            packet_id: a.pkid,
+            reason: 0,
+            reason_string: None,
+        },
+        v4::Packet::PubComp(a) => Incoming::PubComp {
+            packet_id: a.pkid,
+            reason: 0,
+            reason_string: None,
+        },
         v4::Packet::SubAck(s) => Incoming::SubAck {
             packet_id: s.pkid,
             codes: s
@@ -392,6 +448,17 @@ fn from_v5(packet: v5::Packet) -> Incoming {
                 receive_maximum: p.as_ref().and_then(|p| p.receive_max),
                 maximum_packet_size: p.as_ref().and_then(|p| p.max_packet_size),
                 topic_alias_maximum: p.as_ref().and_then(|p| p.topic_alias_max),
+                maximum_qos: p.as_ref().and_then(|p| p.max_qos),
+                retain_available: p.as_ref().and_then(|p| p.retain_available),
+                wildcard_subscription_available: p
+                    .as_ref()
+                    .and_then(|p| p.wildcard_subscription_available),
+                subscription_identifiers_available: p
+                    .as_ref()
+                    .and_then(|p| p.subscription_identifiers_available),
+                shared_subscription_available: p
+                    .as_ref()
+                    .and_then(|p| p.shared_subscription_available),
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }
@@ -438,8 +505,16 @@ fn from_v5(packet: v5::Packet) -> Incoming {
             reason: a.reason as u8,
             reason_string: a.properties.and_then(|p| p.reason_string),
         },
-        v5::Packet::PubRel(a) => Incoming::PubRel { packet_id: a.pkid },
-        v5::Packet::PubComp(a) => Incoming::PubComp { packet_id: a.pkid },
+        v5::Packet::PubRel(a) => Incoming::PubRel {
+            packet_id: a.pkid,
+            reason: a.reason as u8,
+            reason_string: a.properties.and_then(|p| p.reason_string),
+        },
+        v5::Packet::PubComp(a) => Incoming::PubComp {
+            packet_id: a.pkid,
+            reason: a.reason as u8,
+            reason_string: a.properties.and_then(|p| p.reason_string),
+        },
         v5::Packet::SubAck(s) => Incoming::SubAck {
             packet_id: s.pkid,
             codes: s.return_codes.iter().map(|c| *c as u8).collect(),
@@ -925,8 +1000,6 @@ mod tests {
             &[0x10, 0x00],
             &[0x82, 0x00],
             &[0xC0, 0x00],
-            &[0xF0, 0x00],
-            &[0x00, 0x00],
         ] {
             for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
                 assert!(
@@ -941,6 +1014,34 @@ mod tests {
         assert!(matches!(
             decode_all(ProtocolVersion::V3_1_1, &[0xE0, 0x00]),
             Err(DecodeError::NotFromServer(_))
+        ));
+    }
+
+    #[test]
+    fn reserved_packet_types_are_malformed_and_v5_auth_is_decoded() {
+        for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
+            assert!(
+                matches!(
+                    decode_all(version, &[0x00, 0x00]),
+                    Err(DecodeError::Malformed(_))
+                ),
+                "{version:?}"
+            );
+        }
+        assert!(matches!(
+            decode_all(ProtocolVersion::V3_1_1, &[0xF0, 0x00]),
+            Err(DecodeError::Malformed(t)) if t.contains("reserved")
+        ));
+        assert_eq!(
+            decode_all(ProtocolVersion::V5, &[0xF0, 0x00, 0xF0, 0x02, 0x18, 0x00]),
+            Ok(vec![
+                Incoming::Auth { reason: 0x00 },
+                Incoming::Auth { reason: 0x18 }
+            ])
+        );
+        assert!(matches!(
+            decode_all(ProtocolVersion::V5, &[0xF2, 0x00]),
+            Err(DecodeError::Malformed(_))
         ));
     }
 

@@ -1,7 +1,9 @@
 //! Errors, each saying whose fault it is: the broker's, the caller's, the codec's or the
 //! network's.
 
+use crate::capabilities::qos_number;
 use crate::event::Refusal;
+use crate::options::QoS;
 
 /// What went wrong. Returned by API calls (`ApiMisuse`, `QueueFull`) and carried by
 /// [`Event::ConnectionLost`](crate::Event::ConnectionLost) for everything else.
@@ -32,6 +34,28 @@ pub enum Error {
         /// The broker's reason string, if it sent one.
         reason_string: Option<String>,
     },
+    /// `publish` asked for a QoS above the v5 broker's "Maximum QoS" from CONNACK; nothing
+    /// was sent. The session never downgrades silently: publish again at `maximum` or
+    /// lower if that is good enough.
+    #[error(
+        "the broker accepts publishes up to QoS {} only (Maximum QoS in its CONNACK), \
+         not QoS {}; nothing was sent",
+        qos_number(*.maximum),
+        qos_number(*.requested)
+    )]
+    QosNotSupported {
+        /// The QoS asked for.
+        requested: QoS,
+        /// The highest the broker accepts.
+        maximum: QoS,
+    },
+    /// `publish` asked to retain a message, but the v5 broker declared "Retain Available"
+    /// 0 in CONNACK; nothing was sent (the retain flag is never dropped silently).
+    #[error(
+        "the broker does not support retained messages (Retain Available 0 in its \
+         CONNACK); nothing was sent"
+    )]
+    RetainNotSupported,
     /// The caller used the API wrongly (invalid topic or filter, invalid options, calling
     /// `connect` twice); the message says what to fix.
     #[error("invalid use of the MQTT session: {0}")]

@@ -32,25 +32,46 @@ pub enum Event {
         /// The filters, in request order.
         filters: Vec<String>,
         /// v5: the filters the broker refused to unsubscribe, with why (an UNSUBACK
-        /// reason code of 0x80 or more, e.g. not authorized); the session has forgotten
-        /// them anyway. Always empty over 3.1.1, whose UNSUBACK carries no codes.
+        /// reason code of 0x80 or more, e.g. not authorized). The broker still has these
+        /// subscriptions, so the session keeps remembering them: their messages keep
+        /// arriving and they are sent again after a reconnect that does not resume the
+        /// session. Always empty over 3.1.1, whose UNSUBACK carries no codes.
         refused: Vec<(String, Refusal)>,
     },
-    /// A QoS 1 publish got its PUBACK, or a QoS 2 publish its PUBCOMP (or its PUBREC when
-    /// the session was not resumed after a loss; see [`Session`](crate::Session)).
+    /// A QoS 1 publish got its PUBACK, or a QoS 2 publish its PUBCOMP, without a failure
+    /// code (or its PUBREC when the session was not resumed after a loss; see
+    /// [`Session`](crate::Session)).
     Published {
         /// The id `publish` returned.
         packet_id: u16,
         /// The topic it was published to.
         topic: String,
     },
-    /// The broker refused a publish (v5 PUBACK or PUBREC reason code >= 0x80).
+    /// The broker refused a publish (v5 PUBACK or PUBREC reason code >= 0x80), or the
+    /// session did in its name: a publish made before the current CONNACK (queued offline,
+    /// or in flight from an earlier connection) that the broker declared unsupported
+    /// (0x9B QoS not supported, 0x9A retain not supported) is not sent, and the reason
+    /// text says it was refused locally.
     PublishRefused {
+        /// The id `publish` returned; `None` for a QoS 0 publish.
+        packet_id: Option<u16>,
+        /// The topic it was published to.
+        topic: String,
+        /// The code and its meaning.
+        reason: Refusal,
+    },
+    /// A QoS 2 publish ended with a v5 PUBCOMP failure code (0x92 "packet identifier
+    /// not found"): the broker had accepted the message (PUBREC without failure), but no
+    /// longer knew its packet id when our PUBREL came, typically because it lost its
+    /// session state. The message was probably delivered, but the broker could not
+    /// confirm it, so this is neither [`Event::Published`] nor [`Event::PublishRefused`].
+    /// The packet id is free again.
+    PublishUnconfirmed {
         /// The id `publish` returned.
         packet_id: u16,
         /// The topic it was published to.
         topic: String,
-        /// The code and its meaning.
+        /// The code and its meaning, with the broker's reason string if it sent one.
         reason: Refusal,
     },
     /// The connection ended. The driver closes its socket (if still open) and does not

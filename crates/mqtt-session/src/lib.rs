@@ -17,6 +17,7 @@
 //! private module; the public API uses this crate's own types.
 
 mod backoff;
+mod capabilities;
 mod codec;
 mod error;
 mod event;
@@ -27,6 +28,7 @@ mod subscription;
 mod time;
 pub mod topic;
 
+pub use capabilities::BrokerCapabilities;
 pub use error::Error;
 pub use event::{v5_reason_text, Event, Message, MessageProperties, Refusal};
 pub use options::{ConnectOptions, ProtocolVersion, QoS, QueueLimits, ReconnectPolicy, Will};

@@ -3,6 +3,7 @@
 mod aliases;
 mod incoming;
 mod inflight;
+mod subscriptions;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -10,16 +11,18 @@ use bytes::Bytes;
 use core::time::Duration;
 
 use crate::backoff::{Backoff, Rng};
+use crate::capabilities::BrokerCapabilities;
 use crate::codec::{self, DecodeError, Decoder, Outgoing};
 use crate::error::Error;
-use crate::event::{Event, MessageProperties};
+use crate::event::{Event, MessageProperties, Refusal};
 use crate::options::{ConnectOptions, ProtocolVersion, QoS};
 use crate::queue::{OfflineQueue, QueuedPublish};
 use crate::subscription::Subscription;
 use crate::time::Instant;
-use crate::topic::{validate_topic_filter, validate_topic_name};
+use crate::topic::validate_topic_name;
 use aliases::{InboundAliases, OutboundAliases};
 use inflight::{InFlight, Outbound, PacketIds, Stage};
+use subscriptions::Slot;
 
 /// The largest remaining length MQTT can encode.
 const MAX_REMAINING_LENGTH: usize = 268_435_455;
@@ -101,7 +104,8 @@ impl Timers {
 /// - **Offline queue**: publishes made while not connected, or beyond the broker's receive
 ///   maximum, wait in a bounded FIFO and go out after the next CONNACK, after
 ///   retransmissions. When full, `publish` returns [`Error::QueueFull`].
-/// - **Subscriptions** are remembered; a filter the broker refuses is forgotten.
+/// - **Subscriptions** are remembered; a filter the broker refuses is forgotten, and one
+///   it refuses to unsubscribe (v5 UNSUBACK reason >= 0x80) stays remembered.
 /// - **v5 server DISCONNECT**: reconnects like any loss, except reason 0x8E "session
 ///   taken over" (another client connected with our client id): then it emits
 ///   `ConnectionLost { SessionTakenOver }` and `Disconnected` and stops, because
@@ -112,6 +116,14 @@ impl Timers {
 ///   Outbound, when the CONNACK allows aliases, each topic longer than 3 bytes gets the
 ///   next free alias (no eviction once all are used) and later publishes to it leave the
 ///   topic out; retransmissions after a reconnect always name their topic.
+/// - **v5 capabilities** declared in CONNACK (Maximum QoS, Retain Available, Wildcard,
+///   Shared and Subscription Identifier availability; see [`BrokerCapabilities`]) hold
+///   for that connection, and nothing they rule out is sent: `publish` fails with
+///   [`Error::QosNotSupported`] / [`Error::RetainNotSupported`] (never a silent
+///   downgrade); queued or in-flight publishes are reported as [`Event::PublishRefused`]
+///   (0x9B, 0x9A); unsupported filters are answered in [`Event::Subscribed`] (0xA2,
+///   0x9E, 0xA1) while the rest of the SUBSCRIBE goes out. The refusal texts say
+///   "refused locally".
 /// - **v5 limits**: the broker's server keep-alive replaces ours; a publish larger than
 ///   the broker's maximum packet size is refused by `publish`; more unreleased inbound
 ///   QoS 2 messages than [`ConnectOptions::receive_maximum`] is a broker violation.
@@ -138,8 +150,12 @@ pub struct Session {
     /// Made while offline: needed on a resumed session (otherwise all are re-sent).
     unsent_subscribes: Vec<Subscription>,
     unsent_unsubscribes: Vec<String>,
-    pending_subscribes: BTreeMap<u16, Vec<Subscription>>,
+    /// Unanswered SUBSCRIBEs: every filter of the request, sent or refused locally.
+    pending_subscribes: BTreeMap<u16, Vec<Slot>>,
     pending_unsubscribes: BTreeMap<u16, Vec<String>>,
+    /// Subscriptions `unsubscribe` forgot whose UNSUBACK has not come: remembered again if
+    /// the broker refuses to unsubscribe (it still has them).
+    unsubscribing: BTreeMap<String, Subscription>,
     /// Effective keep-alive (the broker's "server keep alive" wins on v5).
     keep_alive: Duration,
     receive_maximum: usize,
@@ -148,6 +164,9 @@ pub struct Session {
     aliases: InboundAliases,
     /// Outbound v5 topic aliases of the current connection.
     outbound_aliases: OutboundAliases,
+    /// What the broker declared it supports in this connection's CONNACK; `None` while
+    /// not connected, when nothing is known.
+    capabilities: Option<BrokerCapabilities>,
 }
 
 fn misuse(text: impl Into<String>) -> Error {
@@ -184,11 +203,13 @@ impl Session {
             unsent_unsubscribes: Vec::new(),
             pending_subscribes: BTreeMap::new(),
             pending_unsubscribes: BTreeMap::new(),
+            unsubscribing: BTreeMap::new(),
             keep_alive: Duration::ZERO,
             receive_maximum: 65_535,
             server_max_packet: None,
             aliases: InboundAliases::default(),
             outbound_aliases: OutboundAliases::default(),
+            capabilities: None,
         }
     }
 
@@ -317,147 +338,15 @@ impl Session {
         }
     }
 
-    /// Subscribes to `filters`, each with its maximum QoS. Every filter is validated first
-    /// ([`Error::ApiMisuse`] and nothing changes if one is invalid). Filters are
-    /// remembered and sent again on every connect that does not resume the session; when
-    /// connected, SUBSCRIBE goes out now. Answered by [`Event::Subscribed`].
-    pub fn subscribe(&mut self, now: Instant, filters: Vec<(String, QoS)>) -> Result<(), Error> {
-        let subscriptions = filters
-            .into_iter()
-            .map(|(filter, qos)| Subscription::new(filter, qos))
-            .collect();
-        self.subscribe_with_options(now, subscriptions)
-    }
-
-    /// [`subscribe`](Session::subscribe) with MQTT 5 subscription options (no local,
-    /// retain as published, retain handling) and an optional subscription identifier,
-    /// all remembered for resubscribing. One call is one SUBSCRIBE, so every subscription
-    /// in it must carry the same `identifier` ([`Error::ApiMisuse`] otherwise). Over
-    /// 3.1.1 only filter and QoS are sent.
-    pub fn subscribe_with_options(
-        &mut self,
-        now: Instant,
-        subscriptions: Vec<Subscription>,
-    ) -> Result<(), Error> {
-        let Some(first) = subscriptions.first() else {
-            return Err(misuse("subscribe needs at least one filter"));
-        };
-        let identifier = first.identifier;
-        for s in &subscriptions {
-            s.validate()?;
-            if s.identifier != identifier {
-                return Err(misuse(format!(
-                    "one SUBSCRIBE carries one subscription identifier, but {:?} has {:?} \
-                     and {:?} has {:?}; subscribe to them in separate calls",
-                    first.filter, identifier, s.filter, s.identifier
-                )));
-            }
-        }
-        let packet_id = if self.state == ConnectionState::Connected {
-            Some(
-                self.ids
-                    .allocate()
-                    .ok_or_else(|| misuse("all 65535 packet identifiers are in use"))?,
-            )
-        } else {
-            None
-        };
-        for s in &subscriptions {
-            match self.subscriptions.iter_mut().find(|e| e.filter == s.filter) {
-                Some(entry) => *entry = s.clone(),
-                None => self.subscriptions.push(s.clone()),
-            }
-            self.unsent_unsubscribes.retain(|f| *f != s.filter);
-        }
-        match packet_id {
-            Some(id) => {
-                self.send(
-                    now,
-                    Outgoing::Subscribe {
-                        packet_id: id,
-                        filters: &subscriptions,
-                    },
-                );
-                self.pending_subscribes.insert(id, subscriptions);
-            }
-            None => self.unsent_subscribes.extend(subscriptions),
-        }
-        Ok(())
-    }
-
-    /// Sends `subscriptions` in as few SUBSCRIBEs as their identifiers allow (one per
-    /// distinct identifier; over 3.1.1, where none is sent, one in all).
-    fn send_subscribes(&mut self, now: Instant, subscriptions: Vec<Subscription>) {
-        let v5 = self.options.version == ProtocolVersion::V5;
-        let key = |s: &Subscription| if v5 { s.identifier } else { None };
-        let mut groups: Vec<(Option<u32>, Vec<Subscription>)> = Vec::new();
-        for s in subscriptions {
-            match groups.iter_mut().find(|(k, _)| *k == key(&s)) {
-                Some((_, group)) => group.push(s),
-                None => groups.push((key(&s), vec![s])),
-            }
-        }
-        for (_, mut group) in groups {
-            if !v5 {
-                // Keep the invariant "one identifier per SUBSCRIBE" for the encoder.
-                group.iter_mut().for_each(|s| s.identifier = None);
-            }
-            let Some(id) = self.ids.allocate() else { break };
-            self.send(
-                now,
-                Outgoing::Subscribe {
-                    packet_id: id,
-                    filters: &group,
-                },
-            );
-            self.pending_subscribes.insert(id, group);
-        }
-    }
-
-    /// Unsubscribes from `filters` (validated first) and forgets them. When connected,
-    /// UNSUBSCRIBE goes out now; answered by [`Event::Unsubscribed`].
-    pub fn unsubscribe(&mut self, now: Instant, filters: Vec<String>) -> Result<(), Error> {
-        if filters.is_empty() {
-            return Err(misuse("unsubscribe needs at least one filter"));
-        }
-        for filter in &filters {
-            validate_topic_filter(filter)
-                .map_err(|e| misuse(format!("invalid topic filter {filter:?}: {e}")))?;
-        }
-        let packet_id = if self.state == ConnectionState::Connected {
-            Some(
-                self.ids
-                    .allocate()
-                    .ok_or_else(|| misuse("all 65535 packet identifiers are in use"))?,
-            )
-        } else {
-            None
-        };
-        for filter in &filters {
-            self.subscriptions.retain(|s| s.filter != *filter);
-            self.unsent_subscribes.retain(|s| s.filter != *filter);
-        }
-        match packet_id {
-            Some(id) => {
-                self.send(
-                    now,
-                    Outgoing::Unsubscribe {
-                        packet_id: id,
-                        filters: &filters,
-                    },
-                );
-                self.pending_unsubscribes.insert(id, filters);
-            }
-            None => self.unsent_unsubscribes.extend(filters),
-        }
-        Ok(())
-    }
-
     /// Publishes at QoS 0, 1 or 2; returns the packet id for QoS 1/2 (reported back in
     /// [`Event::Published`] or [`Event::PublishRefused`]). The topic is validated
-    /// ([`Error::ApiMisuse`]). When not connected — or when the broker's receive maximum
-    /// is reached — the publish waits in the bounded offline queue; if that is full it is
-    /// refused with [`Error::QueueFull`], never dropped silently.
+    /// ([`Error::ApiMisuse`]). While connected to a v5 broker that declared a lower
+    /// Maximum QoS or no retained messages, it fails with [`Error::QosNotSupported`] or
+    /// [`Error::RetainNotSupported`] and nothing is sent. When not connected — or when the
+    /// broker's receive maximum is reached — the publish waits in the bounded offline
+    /// queue; if that is full it is refused with [`Error::QueueFull`], never dropped
+    /// silently. A queued publish the next broker declares unsupported is reported as
+    /// [`Event::PublishRefused`] instead of being sent.
     pub fn publish(
         &mut self,
         now: Instant,
@@ -490,6 +379,9 @@ impl Session {
     ) -> Result<Option<u16>, Error> {
         validate_topic_name(topic)
             .map_err(|e| misuse(format!("invalid topic name {topic:?}: {e}")))?;
+        if let Some(capabilities) = &self.capabilities {
+            capabilities.check_publish(qos, retain)?;
+        }
         let size =
             codec::publish_size(self.options.version, topic, payload.len(), qos, &properties);
         if size > MAX_REMAINING_LENGTH {
@@ -578,6 +470,13 @@ impl Session {
         self.queue.len()
     }
 
+    /// What the broker declared it supports in the CONNACK of the current connection
+    /// (everything, over 3.1.1); `None` while not connected. `publish` and `subscribe`
+    /// hold to it, so the app can show why something was refused before it was sent.
+    pub fn broker_capabilities(&self) -> Option<&BrokerCapabilities> {
+        self.capabilities.as_ref()
+    }
+
     fn transport_open(&self) -> bool {
         matches!(
             self.state,
@@ -597,6 +496,7 @@ impl Session {
 
     fn stop(&mut self) {
         self.state = ConnectionState::Disconnected;
+        self.capabilities = None;
         self.timers = Timers::default();
         self.decoder.clear();
         self.events.push_back(Event::Disconnected);
@@ -670,20 +570,49 @@ impl Session {
         }
     }
 
+    /// Sends queued publishes while the broker's receive maximum allows, in order. One the
+    /// broker declared unsupported is refused instead (it needs no slot).
     fn drain_queue(&mut self, now: Instant) {
         while self.state == ConnectionState::Connected {
-            match self.queue.front() {
-                Some(front) if self.has_slot(front.qos) => {}
-                _ => break,
+            let Some(front) = self.queue.front() else {
+                break;
+            };
+            let refusal = self.publish_refusal(front.qos, front.retain);
+            if refusal.is_none() && !self.has_slot(front.qos) {
+                break;
             }
-            if let Some(item) = self.queue.pop_front() {
-                self.send_publish(now, item);
+            let Some(item) = self.queue.pop_front() else {
+                break;
+            };
+            match refusal {
+                Some(reason) => self.refuse_locally(item.packet_id, item.topic, reason),
+                None => self.send_publish(now, item),
             }
         }
     }
 
+    /// The refusal the current broker would answer a publish made before its CONNACK with.
+    fn publish_refusal(&self, qos: QoS, retain: bool) -> Option<Refusal> {
+        self.capabilities
+            .and_then(|c| c.publish_refusal(qos, retain))
+    }
+
+    /// Reports a publish that is not sent because the broker declared it unsupported, and
+    /// frees its packet id: dropping it silently would leave the app waiting for an ack.
+    fn refuse_locally(&mut self, packet_id: Option<u16>, topic: String, reason: Refusal) {
+        if let Some(id) = packet_id {
+            self.ids.free(id);
+        }
+        self.events.push_back(Event::PublishRefused {
+            packet_id,
+            topic,
+            reason,
+        });
+    }
+
     /// The connection is gone: report it, then schedule a reconnect.
     fn lose(&mut self, now: Instant, reason: Error) {
+        self.capabilities = None;
         self.decoder.clear();
         self.transmit.clear();
         self.timers = Timers::default();

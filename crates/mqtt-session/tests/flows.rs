@@ -276,7 +276,7 @@ fn v5_puback_and_pubrec_refusals_are_reported() {
         h.events(),
         vec![
             Event::PublishRefused {
-                packet_id: a,
+                packet_id: Some(a),
                 topic: "a".into(),
                 reason: Refusal {
                     code: 0x87,
@@ -284,7 +284,7 @@ fn v5_puback_and_pubrec_refusals_are_reported() {
                 }
             },
             Event::PublishRefused {
-                packet_id: b,
+                packet_id: Some(b),
                 topic: "b".into(),
                 reason: Refusal {
                     code: 0x97,

@@ -5,9 +5,10 @@ use core::time::Duration;
 
 use super::inflight::Stage;
 use super::{refusal_is_final, ConnectionState, Session};
+use crate::capabilities::BrokerCapabilities;
 use crate::codec::{ConnAckInfo, InboundPublish, Incoming, Outgoing};
 use crate::error::Error;
-use crate::event::{Event, Message, Refusal};
+use crate::event::{v5_reason_text, Event, Message, Refusal};
 use crate::options::{ProtocolVersion, QoS};
 use crate::time::Instant;
 use crate::topic::validate_topic_name;
@@ -24,6 +25,9 @@ impl Session {
                     reason,
                     reason_string,
                 } => self.handle_disconnect(now, reason, reason_string),
+                Incoming::Auth { reason } => {
+                    self.lose(now, unexpected_auth(reason, "before CONNACK"))
+                }
                 other => self.lose(
                     now,
                     Error::BrokerMisbehaved(format!("{} before CONNACK", incoming_name(&other))),
@@ -70,17 +74,15 @@ impl Session {
                     self.send(now, Outgoing::PubRel(packet_id));
                 }
             }
-            Incoming::PubComp { packet_id } => {
-                if self
-                    .outbound
-                    .get(packet_id)
-                    .is_some_and(|e| e.stage == Stage::Released)
-                {
-                    self.finish_outbound(packet_id, 0, None);
-                    self.drain_queue(now);
-                }
-            }
-            Incoming::PubRel { packet_id } => {
+            Incoming::PubComp {
+                packet_id,
+                reason,
+                reason_string,
+            } => self.handle_pubcomp(now, packet_id, reason, reason_string),
+            // Even a failure (0x92 packet identifier not found: the broker lost its state
+            // for this id) ends the flow: the message was delivered when it arrived, so
+            // only the id is released, and PUBCOMP is owed whatever the reason (§4.3.3).
+            Incoming::PubRel { packet_id, .. } => {
                 self.inbound_qos2.remove(&packet_id);
                 self.send(now, Outgoing::PubComp(packet_id));
             }
@@ -99,6 +101,7 @@ impl Session {
                 reason,
                 reason_string,
             } => self.handle_disconnect(now, reason, reason_string),
+            Incoming::Auth { reason } => self.lose(now, unexpected_auth(reason, "after CONNACK")),
         }
     }
 
@@ -117,15 +120,52 @@ impl Session {
         self.lose(now, Error::BrokerDisconnected(refusal));
     }
 
+    /// The end of our QoS 2 flow. A v5 failure code (0x92: the broker no longer knew the
+    /// packet id when our PUBREL came, e.g. it lost its session state) still ends the flow,
+    /// but the delivery is unconfirmed rather than refused: the broker took the message
+    /// at PUBREC. See [`Event::PublishUnconfirmed`].
+    fn handle_pubcomp(
+        &mut self,
+        now: Instant,
+        packet_id: u16,
+        reason: u8,
+        reason_string: Option<String>,
+    ) {
+        let released = self
+            .outbound
+            .get(packet_id)
+            .is_some_and(|e| e.stage == Stage::Released);
+        if !released {
+            return;
+        }
+        if reason >= 0x80 {
+            if let Some(topic) = self.take_outbound(packet_id) {
+                self.events.push_back(Event::PublishUnconfirmed {
+                    packet_id,
+                    topic,
+                    reason: Refusal::from_v5(reason, reason_string.as_deref()),
+                });
+            }
+        } else {
+            self.finish_outbound(packet_id, 0, None);
+        }
+        self.drain_queue(now);
+    }
+
+    /// Removes a finished outbound publish and frees its packet id; its topic.
+    fn take_outbound(&mut self, packet_id: u16) -> Option<String> {
+        let entry = self.outbound.remove(packet_id)?;
+        self.ids.free(packet_id);
+        Some(entry.topic)
+    }
+
     fn finish_outbound(&mut self, packet_id: u16, reason: u8, reason_string: Option<&str>) {
-        let Some(entry) = self.outbound.remove(packet_id) else {
+        let Some(topic) = self.take_outbound(packet_id) else {
             return;
         };
-        self.ids.free(packet_id);
-        let topic = entry.topic;
         self.events.push_back(if reason >= 0x80 {
             Event::PublishRefused {
-                packet_id,
+                packet_id: Some(packet_id),
                 topic,
                 reason: Refusal::from_v5(reason, reason_string),
             }
@@ -194,77 +234,6 @@ impl Session {
         }
     }
 
-    fn handle_suback(
-        &mut self,
-        now: Instant,
-        packet_id: u16,
-        codes: Vec<u8>,
-        reason_string: Option<String>,
-    ) {
-        let Some(filters) = self.pending_subscribes.remove(&packet_id) else {
-            return;
-        };
-        self.ids.free(packet_id);
-        if codes.len() != filters.len() {
-            let text = format!(
-                "SUBACK {packet_id} has {} return codes for {} filters",
-                codes.len(),
-                filters.len()
-            );
-            return self.lose(now, Error::BrokerMisbehaved(text));
-        }
-        let version = self.options.version;
-        let results: Vec<(String, Result<QoS, Refusal>)> = filters
-            .into_iter()
-            .zip(codes)
-            .map(|(subscription, code)| {
-                let result = match QoS::from_u8(code) {
-                    Some(qos) => Ok(qos),
-                    None if version == ProtocolVersion::V3_1_1 => {
-                        Err(Refusal::v4_subscription_failure())
-                    }
-                    None => Err(Refusal::from_v5(code, reason_string.as_deref())),
-                };
-                (subscription.filter, result)
-            })
-            .collect();
-        for (filter, result) in &results {
-            if result.is_err() {
-                self.subscriptions.retain(|s| s.filter != *filter);
-            }
-        }
-        self.events.push_back(Event::Subscribed { results });
-    }
-
-    fn handle_unsuback(
-        &mut self,
-        now: Instant,
-        packet_id: u16,
-        codes: Vec<u8>,
-        reason_string: Option<String>,
-    ) {
-        let Some(filters) = self.pending_unsubscribes.remove(&packet_id) else {
-            return;
-        };
-        self.ids.free(packet_id);
-        if self.options.version == ProtocolVersion::V5 && codes.len() != filters.len() {
-            let text = format!(
-                "UNSUBACK {packet_id} has {} reason codes for {} filters",
-                codes.len(),
-                filters.len()
-            );
-            return self.lose(now, Error::BrokerMisbehaved(text));
-        }
-        let refused = filters
-            .iter()
-            .zip(codes)
-            .filter(|(_, code)| *code >= 0x80)
-            .map(|(f, code)| (f.clone(), Refusal::from_v5(code, reason_string.as_deref())))
-            .collect();
-        self.events
-            .push_back(Event::Unsubscribed { filters, refused });
-    }
-
     fn handle_connack(&mut self, now: Instant, info: ConnAckInfo) {
         let version = self.options.version;
         if info.code != 0 {
@@ -284,6 +253,11 @@ impl Session {
             }
             return;
         }
+        let capabilities = match BrokerCapabilities::from_connack(&info) {
+            Ok(c) => c,
+            Err(text) => return self.lose(now, Error::BrokerMisbehaved(text)),
+        };
+        self.capabilities = Some(capabilities);
         self.state = ConnectionState::Connected;
         self.timers.connack = None;
         self.backoff.reset();
@@ -314,34 +288,8 @@ impl Session {
     }
 
     fn resume_session(&mut self, now: Instant) {
-        for id in self.outbound.ids_in_send_order() {
-            let Some(e) = self.outbound.get(id).cloned() else {
-                continue;
-            };
-            let packet = match e.stage {
-                Stage::Released => Outgoing::PubRel(id),
-                Stage::Sent => Outgoing::Publish {
-                    topic: &e.topic,
-                    payload: &e.payload,
-                    qos: e.qos,
-                    retain: e.retain,
-                    dup: true,
-                    packet_id: id,
-                    properties: &e.properties,
-                    topic_alias: None,
-                },
-            };
-            self.send(now, packet);
-        }
-        for (id, filters) in self.pending_subscribes.clone() {
-            self.send(
-                now,
-                Outgoing::Subscribe {
-                    packet_id: id,
-                    filters: &filters,
-                },
-            );
-        }
+        self.retransmit_in_flight(now, true);
+        self.resend_pending_subscribes(now);
         for (id, filters) in self.pending_unsubscribes.clone() {
             self.send(
                 now,
@@ -370,21 +318,32 @@ impl Session {
         }
     }
 
-    fn start_new_session(&mut self, now: Instant) {
-        self.inbound_qos2.clear();
+    /// Publishes still in flight from the last connection, in their original order.
+    /// Resumed: the broker may have them, so PUBLISH goes again with DUP set and PUBREL is
+    /// repeated. Not resumed: the new session knows nothing, so PUBLISH goes as new (DUP
+    /// clear, same id) and a QoS 2 publish the broker had received (PUBREC) counts as
+    /// delivered. Either way, a PUBLISH this broker declared unsupported is refused
+    /// locally instead of sent.
+    fn retransmit_in_flight(&mut self, now: Instant, resumed: bool) {
         for id in self.outbound.ids_in_send_order() {
             let Some(e) = self.outbound.get(id).cloned() else {
                 continue;
             };
             match e.stage {
+                Stage::Released if resumed => self.send(now, Outgoing::PubRel(id)),
                 Stage::Released => self.finish_outbound(id, 0, None),
                 Stage::Sent => {
+                    if let Some(reason) = self.publish_refusal(e.qos, e.retain) {
+                        self.outbound.remove(id);
+                        self.refuse_locally(Some(id), e.topic, reason);
+                        continue;
+                    }
                     let packet = Outgoing::Publish {
                         topic: &e.topic,
                         payload: &e.payload,
                         qos: e.qos,
                         retain: e.retain,
-                        dup: false,
+                        dup: resumed,
                         packet_id: id,
                         properties: &e.properties,
                         topic_alias: None,
@@ -393,9 +352,12 @@ impl Session {
                 }
             }
         }
-        for id in core::mem::take(&mut self.pending_subscribes).into_keys() {
-            self.ids.free(id);
-        }
+    }
+
+    fn start_new_session(&mut self, now: Instant) {
+        self.inbound_qos2.clear();
+        self.retransmit_in_flight(now, false);
+        self.drop_pending_subscribes();
         for (id, filters) in core::mem::take(&mut self.pending_unsubscribes) {
             self.ids.free(id);
             self.events.push_back(Event::Unsubscribed {
@@ -405,10 +367,22 @@ impl Session {
         }
         self.unsent_subscribes.clear();
         self.unsent_unsubscribes.clear();
+        self.unsubscribing.clear();
         if !self.subscriptions.is_empty() {
             self.send_subscribes(now, self.subscriptions.clone());
         }
     }
+}
+
+/// MQTT 5 §4.12: a server may send AUTH only to a client whose CONNECT named an
+/// Authentication Method. Ours never does, so there is nothing to answer and the
+/// connection cannot go on; a reconnect may meet a better-behaved broker.
+fn unexpected_auth(reason: u8, when: &str) -> Error {
+    Error::BrokerMisbehaved(format!(
+        "AUTH (reason code {reason:#04x} {}) {when}, but this client never asked for \
+         enhanced authentication (its CONNECT has no Authentication Method)",
+        v5_reason_text(reason)
+    ))
 }
 
 fn incoming_name(p: &Incoming) -> &'static str {
@@ -423,5 +397,6 @@ fn incoming_name(p: &Incoming) -> &'static str {
         Incoming::UnsubAck { .. } => "UNSUBACK",
         Incoming::PingResp => "PINGRESP",
         Incoming::Disconnect { .. } => "DISCONNECT",
+        Incoming::Auth { .. } => "AUTH",
     }
 }
