@@ -364,6 +364,14 @@ impl Driver {
                     reason.reason
                 )));
             }
+            Event::PublishUnconfirmed { topic, reason, .. } => {
+                // QoS 2: the broker took the message (PUBREC) but could not complete the
+                // handshake, so whether subscribers got it is unknown.
+                changes.error = Some(Some(format!(
+                    "The broker did not confirm delivery of the message to {topic}: {}",
+                    reason.reason
+                )));
+            }
             Event::ConnectionLost { reason } => {
                 let never_opened = self.socket.as_ref().is_some_and(|s| !s.opened);
                 self.socket = None;
