@@ -15,6 +15,7 @@
 mod app;
 mod browser;
 mod certs;
+mod conformance;
 mod mosquitto;
 mod peer;
 mod support;
