@@ -16,8 +16,11 @@ mod app;
 mod browser;
 mod certs;
 mod conformance;
+mod demo_broker_restart;
+mod demo_process;
 mod mosquitto;
 mod peer;
+mod proxy;
 mod support;
 
 use std::future::Future;
