@@ -4,7 +4,11 @@
 //!
 //! The binary belongs to another package, so Cargo does not build it for this one's
 //! tests (`CARGO_BIN_EXE_*` exists only for a package's own binaries). It is built here,
-//! once per test run, by the cargo that builds the tests, into the same target directory.
+//! once per test run, by the cargo that built the tests, into a target directory of its
+//! own (`<target>/e2e-demo`): built alone, the demo's dependencies resolve other
+//! features than in this package's test build (no fantoccini next to them), and sharing
+//! one directory would rebuild rmqtt and its tree on every switch. The first build takes
+//! about two minutes; later ones find it fresh.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -91,29 +95,27 @@ fn read_log(dir: &TempDir) -> String {
     std::fs::read_to_string(dir.join("output.log")).unwrap_or_else(|e| format!("(no log: {e})"))
 }
 
-/// The `feedboard-demo` binary, built (or found up to date) on first use: it lands next
-/// to the `deps` directory holding this test executable.
+/// The `feedboard-demo` binary, built (or found up to date) on first use.
 fn binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY
         .get_or_init(|| {
-            let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
-            run_tool(Command::new(env!("CARGO")).args([
-                "build",
-                "--quiet",
-                "--manifest-path",
-                manifest,
-                "-p",
-                "feedboard-demo",
-                "--bin",
-                "feedboard-demo",
-            ]));
+            // <target>/<profile>/deps/e2e-<hash>
             let exe = std::env::current_exe().expect("no path to the test executable");
-            let profile_dir = exe
-                .parent()
-                .and_then(|deps| deps.parent())
+            let target = exe
+                .ancestors()
+                .nth(3)
                 .expect("the test executable is in <target>/<profile>/deps");
-            let binary = profile_dir.join("feedboard-demo");
+            let target_dir = target.join("e2e-demo");
+            let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+            run_tool(
+                Command::new(env!("CARGO"))
+                    .args(["build", "--quiet", "--manifest-path", manifest])
+                    .args(["-p", "feedboard-demo", "--bin", "feedboard-demo"])
+                    .arg("--target-dir")
+                    .arg(&target_dir),
+            );
+            let binary = target_dir.join("debug").join("feedboard-demo");
             assert!(
                 binary.is_file(),
                 "cargo built feedboard-demo, but not at {}",
