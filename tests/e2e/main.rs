@@ -15,8 +15,12 @@
 mod app;
 mod browser;
 mod certs;
+mod conformance;
+mod demo_broker_restart;
+mod demo_process;
 mod mosquitto;
 mod peer;
+mod proxy;
 mod support;
 
 use std::future::Future;
@@ -181,6 +185,89 @@ async fn wait_for_temperature(browser: &Browser, value: &str) -> String {
             name.contains(value)
         })
         .await
+}
+
+/// After a reconnect: publish `value` until the chart shows it. A value published now
+/// reaches the chart only through a new SUBSCRIBE, which follows the page's CONNACK by a
+/// round trip, so the first publishes may find no subscription.
+async fn publish_until_the_chart_shows(browser: &Browser, peer: Peer, value: &str) {
+    // One peer, borrowed by each attempt in turn.
+    let peer = tokio::sync::Mutex::new(peer);
+    support::eventually(
+        &format!("{value} published after the reconnect to reach the chart"),
+        || {
+            let peer = &peer;
+            async move {
+                peer.lock().await.publish(TEMPERATURE, value, false).await;
+                let chart =
+                    browser::find_once(&browser.client, "img", Name::Prefix("Temperature")).await?;
+                let name = browser::computed_label(&chart).await?;
+                if name.contains(value) {
+                    Ok(())
+                } else {
+                    Err(format!("chart named {name:?}"))
+                }
+            }
+        },
+    )
+    .await;
+}
+
+/// Type a Client ID and untick Clean start (checking it was on by default), so the next
+/// Connect asks the broker for a persistent session.
+async fn ask_for_a_persistent_session(browser: &Browser, client_id: &str) {
+    let id_box = browser.find_by_role("textbox", "Client ID").await;
+    browser::type_into(&id_box, client_id).await;
+    let clean_start = browser.find_by_role("checkbox", "Clean start").await;
+    assert_eq!(
+        clean_start
+            .prop("checked")
+            .await
+            .expect("no checked property")
+            .as_deref(),
+        Some("true"),
+        "Clean start is on by default"
+    );
+    clean_start
+        .click()
+        .await
+        .expect("cannot untick Clean start");
+}
+
+/// Wait until the page is connected again after an outage during which its reconnect
+/// attempts failed: the backoff has grown (up to 16 s after a few failures), so allow
+/// for one more full wait.
+async fn wait_until_connected_after_backoff(browser: &Browser) {
+    support::eventually_within(Duration::from_secs(45), "the page to reconnect", || async {
+        let status =
+            browser::find_once(&browser.client, "status", Name::Exact("Connection status")).await?;
+        let text = status.text().await.map_err(|e| e.to_string())?;
+        if text.trim() == "Connected" {
+            Ok(())
+        } else {
+            Err(format!("status {text:?}"))
+        }
+    })
+    .await;
+}
+
+/// Wait until "Messages received" reaches `expected`, failing at once if it passes it
+/// (duplicates), and check it still says so a moment later: a redelivered duplicate
+/// would arrive within the same round trips as the rest.
+async fn wait_for_exactly_received(browser: &Browser, expected: u64) {
+    wait_for_figure(browser, "Messages received", &format!("{expected}"), |n| {
+        assert!(
+            n <= expected,
+            "{n} messages received, more than the {expected} sent: duplicates"
+        );
+        n == expected
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        traffic_figure(browser, "Messages received").await,
+        Ok(expected)
+    );
 }
 
 #[test]
@@ -470,30 +557,8 @@ fn page_reconnects_and_resubscribes_after_mosquitto_restarts_on_the_same_port() 
 
         wait_until_connected(&setup.browser).await;
         wait_for_figure(&setup.browser, "Reconnects", "1", |n| n == 1).await;
-        // A value published now reaches the chart only through a new SUBSCRIBE. The
-        // page's SUBSCRIBE follows its CONNACK by a round trip: publish until it lands.
-        // One peer, borrowed by each attempt in turn.
-        let peer = tokio::sync::Mutex::new(setup.peer("thermometer").await);
-        let browser = &setup.browser;
-        support::eventually(
-            "a value published after the restart to reach the chart",
-            || {
-                let peer = &peer;
-                async move {
-                    peer.lock().await.publish(TEMPERATURE, "31.5", false).await;
-                    let chart =
-                        browser::find_once(&browser.client, "img", Name::Prefix("Temperature"))
-                            .await?;
-                    let name = browser::computed_label(&chart).await?;
-                    if name.contains("31.5") {
-                        Ok(())
-                    } else {
-                        Err(format!("chart named {name:?}"))
-                    }
-                }
-            },
-        )
-        .await;
+        let peer = setup.peer("thermometer").await;
+        publish_until_the_chart_shows(&setup.browser, peer, "31.5").await;
         setup.browser.close().await;
     });
 }
@@ -512,27 +577,9 @@ const OUTAGE_MESSAGES: u64 = 200;
 fn a_qos1_stream_published_during_an_outage_arrives_complete_with_a_persistent_session() {
     run(async {
         let mut setup = Setup::start_persistent().await;
-        {
-            let browser = &setup.browser;
-            let client_id = browser.find_by_role("textbox", "Client ID").await;
-            browser::type_into(&client_id, "feedboard-e2e-persistent").await;
-            let clean_start = browser.find_by_role("checkbox", "Clean start").await;
-            assert_eq!(
-                clean_start
-                    .prop("checked")
-                    .await
-                    .expect("no checked property")
-                    .as_deref(),
-                Some("true"),
-                "Clean start is on by default"
-            );
-            clean_start
-                .click()
-                .await
-                .expect("cannot untick Clean start");
-            connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
-            wait_until_connected(browser).await;
-        }
+        ask_for_a_persistent_session(&setup.browser, "feedboard-e2e-persistent").await;
+        connect_with_form(&setup.browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
+        wait_until_connected(&setup.browser).await;
         let before = traffic_figure(&setup.browser, "Messages received")
             .await
             .expect("no Messages received figure");
@@ -549,37 +596,10 @@ fn a_qos1_stream_published_during_an_outage_arrives_complete_with_a_persistent_s
         setup.broker.restart(Listeners::All);
 
         let browser = &setup.browser;
-        // The page's backoff has grown while the WebSocket listener was missing (up to
-        // 16 s after a few failures): allow for one more full wait.
-        support::eventually_within(Duration::from_secs(45), "the page to reconnect", || async {
-            let status =
-                browser::find_once(&browser.client, "status", Name::Exact("Connection status"))
-                    .await?;
-            let text = status.text().await.map_err(|e| e.to_string())?;
-            if text.trim() == "Connected" {
-                Ok(())
-            } else {
-                Err(format!("status {text:?}"))
-            }
-        })
-        .await;
-        let expected = before + OUTAGE_MESSAGES;
-        wait_for_figure(browser, "Messages received", &format!("{expected}"), |n| {
-            assert!(
-                n <= expected,
-                "{n} messages received, more than the {expected} sent: duplicates"
-            );
-            n == expected
-        })
-        .await;
+        // The page's backoff has grown while the WebSocket listener was missing.
+        wait_until_connected_after_backoff(browser).await;
+        wait_for_exactly_received(browser, before + OUTAGE_MESSAGES).await;
         wait_for_temperature(browser, &OUTAGE_MESSAGES.to_string()).await;
-        // Nothing more may follow (a redelivered duplicate would arrive within the same
-        // round trips as the queue): look again a moment later.
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        assert_eq!(
-            traffic_figure(browser, "Messages received").await,
-            Ok(expected)
-        );
         setup.browser.close().await;
     });
 }

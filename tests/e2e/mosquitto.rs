@@ -3,6 +3,10 @@
 //!
 //! Listeners: plain TCP on 127.0.0.1 (for the tests' peer clients), MQTT over ws, and
 //! MQTT over wss with a certificate from the test CA. Anonymous clients are refused.
+//!
+//! [`Mosquitto::start_anonymous`] starts another kind: one plain TCP listener, anonymous
+//! clients welcome, no ACL — for the protocol conformance checks, which are about MQTT
+//! itself, not access control.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,7 +29,9 @@ topic read demo/#
 
 pub struct Mosquitto {
     pub tcp_port: u16,
+    /// 0 for an anonymous broker (it has no WebSocket listener).
     pub ws_port: u16,
+    /// 0 for an anonymous broker (it has no WebSocket listener).
     pub wss_port: u16,
     config: Config,
     // Dropped first: the process stops before its files go.
@@ -54,6 +60,28 @@ impl Mosquitto {
         Self::start_with(ca, true)
     }
 
+    /// A broker with one plain TCP listener on 127.0.0.1 that accepts anonymous clients
+    /// and has no ACL, forgetting everything when it stops.
+    pub fn start_anonymous() -> Mosquitto {
+        let dir = TempDir::new("mosquitto-anonymous");
+        let config = Config {
+            tcp_port: free_port(),
+            ws_port: 0,
+            wss_port: 0,
+            persistent: false,
+            access: Access::Anonymous,
+            dir: dir.path().to_path_buf(),
+        };
+        Mosquitto {
+            tcp_port: config.tcp_port,
+            ws_port: 0,
+            wss_port: 0,
+            process: config.spawn(Listeners::TcpOnly),
+            config,
+            dir,
+        }
+    }
+
     fn start_with(ca: &TestCa, persistent: bool) -> Mosquitto {
         let dir = TempDir::new("mosquitto");
         let passwd = dir.join("passwd");
@@ -72,8 +100,10 @@ impl Mosquitto {
             ws_port: free_port(),
             wss_port: free_port(),
             persistent,
-            cert: ca.server_cert(),
-            key: ca.server_key(),
+            access: Access::Secured {
+                cert: ca.server_cert(),
+                key: ca.server_key(),
+            },
             dir: dir.path().to_path_buf(),
         };
         Mosquitto {
@@ -104,9 +134,17 @@ struct Config {
     ws_port: u16,
     wss_port: u16,
     persistent: bool,
-    cert: PathBuf,
-    key: PathBuf,
+    access: Access,
     dir: PathBuf,
+}
+
+/// Who may connect, and so which listeners the broker can open.
+enum Access {
+    /// Users from the password file, topics from the ACL file; ws and wss listeners
+    /// (wss with this certificate) next to the plain TCP one.
+    Secured { cert: PathBuf, key: PathBuf },
+    /// Anyone, anything; the plain TCP listener only.
+    Anonymous,
 }
 
 impl Config {
@@ -119,17 +157,26 @@ impl Config {
         let mut config = format!(
             "user root
 per_listener_settings false
-allow_anonymous false
-password_file {passwd}
-acl_file {acl}
 log_dest file {log}
 log_type all
 connection_messages true
 ",
-            passwd = dir.join("passwd").display(),
-            acl = dir.join("acl").display(),
             log = dir.join("mosquitto.log").display(),
         );
+        let tls = match &self.access {
+            Access::Secured { cert, key } => {
+                config += &format!(
+                    "allow_anonymous false\npassword_file {passwd}\nacl_file {acl}\n",
+                    passwd = dir.join("passwd").display(),
+                    acl = dir.join("acl").display(),
+                );
+                Some((cert, key))
+            }
+            Access::Anonymous => {
+                config += "allow_anonymous true\n";
+                None
+            }
+        };
         if self.persistent {
             // Saved on SIGTERM; room for every message a test queues for an offline
             // session (the default of 1000 would be enough, the point is to be sure).
@@ -141,7 +188,7 @@ connection_messages true
             config += "persistence false\n";
         }
         config += &format!("\nlistener {tcp_port} 127.0.0.1\n");
-        if listeners == Listeners::All {
+        if let (Listeners::All, Some((cert, key))) = (listeners, tls) {
             config += &format!(
                 "
 listener {ws_port}
@@ -152,8 +199,8 @@ protocol websockets
 certfile {cert}
 keyfile {key}
 ",
-                cert = self.cert.display(),
-                key = self.key.display(),
+                cert = cert.display(),
+                key = key.display(),
             );
         }
         let config_path = dir.join("mosquitto.conf");
