@@ -2,19 +2,15 @@
 //! `--no-devices` on fixed free ports — so a test can SIGKILL it and start it again on
 //! the same ports, as a crash and a restart would.
 //!
-//! The binary belongs to another package, so Cargo does not build it for this one's
-//! tests (`CARGO_BIN_EXE_*` exists only for a package's own binaries). It is built here,
-//! once per test run, by the cargo that built the tests, into a target directory of its
-//! own (`<target>/e2e-demo`): built alone, the demo's dependencies resolve other
-//! features than in this package's test build (no fantoccini next to them), and sharing
-//! one directory would rebuild rmqtt and its tree on every switch. The first build takes
-//! about two minutes; later ones find it fresh.
+//! The process is this test executable itself, re-run to execute the ignored test
+//! [`serve_the_demo_broker_for_a_parent_test`]: the demo's broker is a library linked
+//! into the tests, so no other binary has to be built (Cargo gives a package's tests
+//! only its own binaries, and building `feedboard-demo` here took two minutes and a
+//! second copy of rmqtt's build).
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 
-use crate::support::{free_port, run_tool, wait_for_port, ChildGuard, TempDir};
+use crate::support::{free_port, wait_for_port, ChildGuard, TempDir};
 
 pub struct DemoProcess {
     pub ws_port: u16,
@@ -71,15 +67,14 @@ fn spawn(dir: &TempDir, ws_port: u16, tcp_port: u16) -> ChildGuard {
         .append(true)
         .open(dir.join("output.log"))
         .expect("cannot create the demo's log");
+    let test_executable = std::env::current_exe().expect("no path to the test executable");
     let mut process = ChildGuard::spawn(
-        "feedboard-demo",
-        Command::new(binary())
-            // The demo insists on an app to serve; the tests' own server serves the page.
-            .arg("--dist")
-            .arg(crate::app::dist())
-            .args(["--http-port", "0", "--no-devices"])
-            .args(["--ws-port", &ws_port.to_string()])
-            .args(["--tcp-port", &tcp_port.to_string()])
+        "the demo broker",
+        Command::new(test_executable)
+            .args(["--ignored", "--exact", "--nocapture"])
+            .arg("demo_process::serve_the_demo_broker_for_a_parent_test")
+            .env(WS_PORT_VAR, ws_port.to_string())
+            .env(TCP_PORT_VAR, tcp_port.to_string())
             .stdout(Stdio::from(log.try_clone().expect("cannot clone a file")))
             .stderr(Stdio::from(log)),
         false,
@@ -95,33 +90,32 @@ fn read_log(dir: &TempDir) -> String {
     std::fs::read_to_string(dir.join("output.log")).unwrap_or_else(|e| format!("(no log: {e})"))
 }
 
-/// The `feedboard-demo` binary, built (or found up to date) on first use.
-fn binary() -> PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY
-        .get_or_init(|| {
-            // <target>/<profile>/deps/e2e-<hash>
-            let exe = std::env::current_exe().expect("no path to the test executable");
-            let target = exe
-                .ancestors()
-                .nth(3)
-                .expect("the test executable is in <target>/<profile>/deps");
-            let target_dir = target.join("e2e-demo");
-            let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
-            run_tool(
-                Command::new(env!("CARGO"))
-                    .args(["build", "--quiet", "--manifest-path", manifest])
-                    .args(["-p", "feedboard-demo", "--bin", "feedboard-demo"])
-                    .arg("--target-dir")
-                    .arg(&target_dir),
-            );
-            let binary = target_dir.join("debug").join("feedboard-demo");
-            assert!(
-                binary.is_file(),
-                "cargo built feedboard-demo, but not at {}",
-                binary.display()
-            );
-            binary
-        })
-        .clone()
+const WS_PORT_VAR: &str = "FEEDBOARD_E2E_DEMO_WS_PORT";
+const TCP_PORT_VAR: &str = "FEEDBOARD_E2E_DEMO_TCP_PORT";
+
+/// Not a test: the entry point of the broker process [`DemoProcess`] starts (ignored, so
+/// a plain test run skips it). Serves the demo's broker on the ports its parent chose
+/// until the parent kills it.
+#[test]
+#[ignore = "the demo broker process of the restart tests, started by them"]
+fn serve_the_demo_broker_for_a_parent_test() {
+    let port = |var: &str| -> u16 {
+        std::env::var(var)
+            .unwrap_or_else(|_| panic!("{var} is not set: run by DemoProcess only"))
+            .parse()
+            .unwrap_or_else(|e| panic!("{var} is not a port: {e}"))
+    };
+    let (ws_port, tcp_port) = (port(WS_PORT_VAR), port(TCP_PORT_VAR));
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("cannot build a tokio runtime")
+        .block_on(async {
+            let _broker = feedboard_demo::start_broker(ws_port, tcp_port)
+                .await
+                .unwrap_or_else(|e| panic!("the demo broker did not start: {e}"));
+            eprintln!("demo broker serving ws {ws_port}, tcp {tcp_port}");
+            std::future::pending::<()>().await;
+        });
 }

@@ -192,7 +192,9 @@ impl Client {
                 Event::Published { packet_id, .. } if *packet_id == id => Some(()),
                 Event::PublishRefused {
                     packet_id, reason, ..
-                } if *packet_id == id => panic!("publish {id} refused by the broker: {reason}"),
+                } if *packet_id == Some(id) => {
+                    panic!("publish {id} refused by the broker: {reason}")
+                }
                 _ => None,
             })
             .await;
