@@ -1405,6 +1405,27 @@ mod tests {
         assert_eq!(d.partial, [0xD0]);
     }
 
+    #[test]
+    fn a_subscription_identifier_counts_one_byte_more_as_in_mqttbytes() {
+        // Property length 3, but the identifier property takes 2 bytes (0x0B 0x00):
+        // mqttbytes counts 3 and accepts the packet with an empty payload.
+        let frame = [0x38, 0x05, 0x00, 0x00, 0x03, 0x0B, 0x00];
+        let slow = decode_frame_with_mqttbytes(ProtocolVersion::V5, MAX, 0x38, 2, &frame);
+        let fast = decode_frame(ProtocolVersion::V5, MAX, 0x38, 2, &frame);
+        assert_eq!(fast, slow);
+        match fast {
+            Ok(Incoming::Publish(p)) => {
+                assert!(p.payload.is_empty());
+                assert_eq!(
+                    p.properties.map(|p| p.subscription_identifiers),
+                    Some(vec![0])
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(fast_publish(ProtocolVersion::V5, 0x38, &frame[2..]).is_some());
+    }
+
     /// The PUBLISH fast path against `mqttbytes` 0.6: same packets accepted, same result.
     #[cfg(not(target_arch = "wasm32"))]
     mod fast_publish_against_mqttbytes {
