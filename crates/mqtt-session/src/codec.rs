@@ -172,6 +172,39 @@ pub(crate) enum Outgoing<'a> {
 pub(crate) struct Decoder {
     /// The start of a packet the last chunk ended inside; empty between packets.
     partial: Vec<u8>,
+    /// Where PUBLISH payloads are copied to.
+    payloads: PayloadArena,
+}
+
+/// Where fast-path payloads are copied: into one block, handed out as `Bytes` slices of
+/// it. When the block is full and none of its payloads is alive any more (the app drops
+/// each message once routed), the block is reused in place; otherwise a new one is
+/// started. So a steady stream costs no allocation per payload, and a payload the app
+/// keeps pins at most one block (payloads over a quarter block get their own buffer).
+/// Before the fast path, payloads were slices of the decoder's whole input buffer.
+#[derive(Debug, Default)]
+pub(crate) struct PayloadArena {
+    /// The unused rest of the current block.
+    block: BytesMut,
+}
+
+const PAYLOAD_BLOCK: usize = 4096;
+
+impl PayloadArena {
+    fn copy(&mut self, bytes: &[u8]) -> Bytes {
+        if bytes.is_empty() {
+            return Bytes::new();
+        }
+        if bytes.len() > PAYLOAD_BLOCK / 4 {
+            return Bytes::copy_from_slice(bytes);
+        }
+        if self.block.capacity() < bytes.len() {
+            // `BytesMut` reuses the block if no slice of it is alive, else allocates.
+            self.block.reserve(PAYLOAD_BLOCK);
+        }
+        self.block.extend_from_slice(bytes);
+        self.block.split().freeze()
+    }
 }
 
 /// A partial-packet buffer that grew past this is freed once its packet is decoded, so
@@ -244,8 +277,15 @@ impl Decoder {
             if let Some((byte1, header_len, remaining)) = fixed_header(input, max_packet_size)? {
                 if let Some((frame, rest)) = input.split_at_checked(header_len + remaining) {
                     *input = rest;
-                    return decode_frame(version, max_packet_size, byte1, header_len, frame)
-                        .map(Some);
+                    return decode_frame(
+                        version,
+                        max_packet_size,
+                        byte1,
+                        header_len,
+                        frame,
+                        &mut self.payloads,
+                    )
+                    .map(Some);
                 }
             }
             // Cut by the end of the chunk (a refused length was reported above).
@@ -260,8 +300,14 @@ impl Decoder {
                     match total.checked_sub(self.partial.len()) {
                         Some(0) | None => {
                             let frame = self.partial.get(..total).unwrap_or_default();
-                            let packet =
-                                decode_frame(version, max_packet_size, byte1, header_len, frame);
+                            let packet = decode_frame(
+                                version,
+                                max_packet_size,
+                                byte1,
+                                header_len,
+                                frame,
+                                &mut self.payloads,
+                            );
                             self.partial.clear();
                             if self.partial.capacity() > PARTIAL_KEEP {
                                 self.partial = Vec::new();
@@ -293,11 +339,12 @@ fn decode_frame(
     byte1: u8,
     header_len: usize,
     frame: &[u8],
+    payloads: &mut PayloadArena,
 ) -> Result<Incoming, DecodeError> {
     let kind = byte1 >> 4;
     let body = frame.get(header_len..).unwrap_or_default();
     if kind == 3 {
-        if let Some(publish) = fast_publish(version, byte1, body) {
+        if let Some(publish) = fast_publish(version, byte1, body, payloads) {
             return Ok(Incoming::Publish(publish));
         }
     }
@@ -390,7 +437,12 @@ fn decode_frame_with_mqttbytes(
 /// nothing it accepts): the caller then asks `mqttbytes`, so every error and its text is
 /// still `mqttbytes`'s. `fast_publish_decodes_exactly_what_mqttbytes_decodes` in the
 /// tests below checks this on arbitrary publishes and arbitrary bytes.
-fn fast_publish(version: ProtocolVersion, byte1: u8, body: &[u8]) -> Option<InboundPublish> {
+fn fast_publish(
+    version: ProtocolVersion,
+    byte1: u8,
+    body: &[u8],
+    payloads: &mut PayloadArena,
+) -> Option<InboundPublish> {
     let qos = match (byte1 >> 1) & 0b11 {
         0 => QoS::AtMostOnce,
         1 => QoS::AtLeastOnce,
@@ -412,7 +464,7 @@ fn fast_publish(version: ProtocolVersion, byte1: u8, body: &[u8]) -> Option<Inbo
     };
     Some(InboundPublish {
         topic: topic.to_owned(),
-        payload: Bytes::copy_from_slice(rest),
+        payload: payloads.copy(rest),
         qos,
         retain: byte1 & 0b0001 != 0,
         dup: byte1 & 0b1000 != 0,
@@ -1411,7 +1463,14 @@ mod tests {
         // mqttbytes counts 3 and accepts the packet with an empty payload.
         let frame = [0x38, 0x05, 0x00, 0x00, 0x03, 0x0B, 0x00];
         let slow = decode_frame_with_mqttbytes(ProtocolVersion::V5, MAX, 0x38, 2, &frame);
-        let fast = decode_frame(ProtocolVersion::V5, MAX, 0x38, 2, &frame);
+        let fast = decode_frame(
+            ProtocolVersion::V5,
+            MAX,
+            0x38,
+            2,
+            &frame,
+            &mut PayloadArena::default(),
+        );
         assert_eq!(fast, slow);
         match fast {
             Ok(Incoming::Publish(p)) => {
@@ -1423,7 +1482,57 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(fast_publish(ProtocolVersion::V5, 0x38, &frame[2..]).is_some());
+        assert!(fast_publish(
+            ProtocolVersion::V5,
+            0x38,
+            &frame[2..],
+            &mut PayloadArena::default()
+        )
+        .is_some());
+    }
+
+    #[test]
+    fn payloads_share_a_block_that_is_reused_once_none_of_them_is_alive() {
+        let per_block = PAYLOAD_BLOCK / 32;
+        let mut arena = PayloadArena::default();
+        let first = arena.copy(&[1; 32]);
+        let second = arena.copy(&[2; 32]);
+        assert_eq!(
+            second.as_ptr(),
+            first.as_ptr().wrapping_add(32),
+            "one block"
+        );
+        let start = first.as_ptr() as usize;
+        drop((first, second));
+        for _ in 2..per_block {
+            drop(arena.copy(&[3; 32])); // as the app drops each message once routed
+        }
+        let again = arena.copy(&[4; 32]);
+        assert_eq!(
+            again.as_ptr() as usize,
+            start,
+            "the full block is reused in place"
+        );
+        for _ in 1..per_block {
+            drop(arena.copy(&[5; 32]));
+        }
+        let fresh = arena.copy(&[6; 32]);
+        let in_block = (start..start + PAYLOAD_BLOCK).contains(&(fresh.as_ptr() as usize));
+        assert!(!in_block, "a block with a live payload is not reused");
+        assert_eq!(again[..], [4; 32]);
+        assert!(arena.copy(&[]).is_empty());
+        assert_eq!(arena.copy(&[9; PAYLOAD_BLOCK])[..], [9; PAYLOAD_BLOCK]);
+    }
+
+    #[test]
+    fn a_payload_kept_alive_is_never_overwritten_by_later_ones() {
+        let mut arena = PayloadArena::default();
+        let kept = arena.copy(b"keep me");
+        for i in 0..10 * PAYLOAD_BLOCK / 50 {
+            let p = arena.copy(&[i as u8; 50]);
+            assert_eq!(p[..], [i as u8; 50]);
+        }
+        assert_eq!(&kept[..], b"keep me");
     }
 
     /// The PUBLISH fast path against `mqttbytes` 0.6: same packets accepted, same result.
@@ -1441,13 +1550,24 @@ mod tests {
             prop_assert_eq!(frame.len(), header_len + remaining, "not one whole frame");
             let body = &frame[header_len..];
             let slow = decode_frame_with_mqttbytes(version, MAX, byte1, header_len, frame);
-            let fast = fast_publish(version, byte1, body).map(Incoming::Publish);
+            let fast = fast_publish(version, byte1, body, &mut PayloadArena::default())
+                .map(Incoming::Publish);
             prop_assert_eq!(fast.is_some(), slow.is_ok(), "{:?} {:?}", version, slow);
             if let Some(fast) = fast {
                 prop_assert_eq!(Ok(fast), slow.clone());
             }
             let accepted = slow.is_ok();
-            prop_assert_eq!(decode_frame(version, MAX, byte1, header_len, frame), slow);
+            prop_assert_eq!(
+                decode_frame(
+                    version,
+                    MAX,
+                    byte1,
+                    header_len,
+                    frame,
+                    &mut PayloadArena::default()
+                ),
+                slow
+            );
             Ok(accepted)
         }
 
@@ -1672,6 +1792,31 @@ mod tests {
                     frame.extend(body);
                     frame
                 })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+            #[test]
+            fn payloads_kept_in_any_pattern_keep_their_bytes(
+                payloads in prop::collection::vec(
+                    (prop::collection::vec(any::<u8>(), 0..1200), any::<bool>()),
+                    0..64,
+                ),
+            ) {
+                let mut arena = PayloadArena::default();
+                let mut kept = Vec::new();
+                for (bytes, keep) in &payloads {
+                    let p = arena.copy(bytes);
+                    prop_assert_eq!(&p[..], &bytes[..]);
+                    if *keep {
+                        kept.push((p, bytes));
+                    }
+                }
+                for (p, bytes) in kept {
+                    prop_assert_eq!(&p[..], &bytes[..]);
+                }
+            }
         }
 
         proptest! {
