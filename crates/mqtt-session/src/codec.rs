@@ -4,7 +4,8 @@
 //! Known defects of `mqttbytes` 0.6 handled here (each has a test below):
 //! - `Subscribe::new`/`new_many` leave packet id 0, which is illegal: we always set it.
 //! - `Connect::write` patches its flags byte at an absolute index, so it must write into
-//!   an empty buffer: every packet is written into a fresh `BytesMut` and then appended.
+//!   an empty buffer: every packet is written into a fresh `BytesMut` and then appended
+//!   (except the 4-byte acks, written in place).
 //! - A v5 DISCONNECT from the server is not decoded (`E0 00` is refused as "payload
 //!   required", `E0 01 <reason>` — which Mosquitto sends — fails on the missing property
 //!   length): we decode DISCONNECT ourselves.
@@ -19,6 +20,12 @@
 //! - Some `read` functions for client-to-server packets (UNSUBSCRIBE) subtract without
 //!   checking; packet types a server must never send are refused before `mqttbytes` sees
 //!   them.
+//!
+//! The hot path bypasses `mqttbytes`, because every message takes it: a PUBLISH is
+//! decoded straight from the input slice by [`fast_publish`], which accepts exactly what
+//! `mqttbytes` accepts and decodes it the same way (property tests against `mqttbytes`
+//! below); whatever it declines, `mqttbytes` decodes or refuses as before. PUBACK,
+//! PUBREC, PUBREL and PUBCOMP are written as their four bytes.
 
 use bytes::{Bytes, BytesMut};
 use mqttbytes::{v4, v5};
