@@ -6,8 +6,8 @@
 //!
 //! It *is not* a network client. Like `quinn-proto`, it contains no networking code and
 //! does not get any timestamps from the operating system: inputs are method calls with
-//! the current [`Instant`] passed in, outputs are polled ([`Session::poll_transmit`],
-//! [`Session::poll_timeout`], [`Session::poll_event`]). It opens no sockets, reads no
+//! the current [`Instant`] passed in, outputs are polled ([`Session::poll_transmit_into`]
+//! or [`Session::poll_transmit`], [`Session::poll_timeout`], [`Session::poll_event`]). It opens no sockets, reads no
 //! clock (`std::time::Instant::now()` panics on `wasm32-unknown-unknown`), owns no
 //! randomness source (a seed is passed in) and uses no `web-sys`. The browser driver in
 //! the app owns the WebSocket and the one timer.

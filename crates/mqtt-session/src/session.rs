@@ -27,6 +27,9 @@ use subscriptions::Slot;
 /// The largest remaining length MQTT can encode.
 const MAX_REMAINING_LENGTH: usize = 268_435_455;
 
+/// A transmit buffer that grew past this is freed once drained by `poll_transmit_into`.
+const TRANSMIT_KEEP: usize = 64 * 1024;
+
 /// Where the session is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConnectionState {
@@ -77,8 +80,9 @@ impl Timers {
 ///    [`Event::TransportRequested`] (open a WebSocket, then call `handle_transport_open`)
 ///    and [`Event::ConnectionLost`] / [`Event::Disconnected`] (close the socket after
 ///    sending what `poll_transmit` still holds, and do not report that close back);
-/// 4. then [`poll_transmit`](Session::poll_transmit) until `None`, one `ws.send` each (it
-///    coalesces everything pending into one buffer);
+/// 4. then [`poll_transmit_into`](Session::poll_transmit_into) once into the driver's
+///    outbox, and one `ws.send` of it (everything pending is coalesced; the older
+///    [`poll_transmit`](Session::poll_transmit) returns the same bytes in a new `Vec`);
 /// 5. then re-arm the one timer at [`poll_timeout`](Session::poll_timeout), calling
 ///    `handle_timeout(now)` when it fires.
 ///
@@ -277,12 +281,13 @@ impl Session {
         if !self.transport_open() {
             return;
         }
-        self.decoder.push(bytes);
+        let mut input = bytes;
         while self.transport_open() {
-            match self
-                .decoder
-                .next(self.options.version, self.options.max_packet_size)
-            {
+            match self.decoder.next(
+                &mut input,
+                self.options.version,
+                self.options.max_packet_size,
+            ) {
                 Ok(Some(packet)) => self.handle_packet(now, packet),
                 Ok(None) => break,
                 Err(DecodeError::Malformed(text)) => self.lose(now, Error::Codec(text)),
@@ -441,12 +446,44 @@ impl Session {
     }
 
     /// All bytes waiting to be sent, coalesced into one buffer; `None` when there are none.
+    ///
+    /// Each call hands over a new `Vec`; a driver that sends often (an ack per message
+    /// received) should use [`poll_transmit_into`](Session::poll_transmit_into) instead.
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         if self.transmit.is_empty() {
             None
         } else {
             Some(core::mem::take(&mut self.transmit))
         }
+    }
+
+    /// Appends all bytes waiting to be sent to `out` and returns how many (0: nothing to
+    /// send). The same bytes, in the same order, as [`poll_transmit`](Session::poll_transmit)
+    /// would return, but nothing is allocated per call: the driver keeps one outbox,
+    /// sends it and clears it, and the session keeps its own buffer for the next packets.
+    ///
+    /// ```
+    /// # use mqtt_session::{ConnectOptions, Instant, Session};
+    /// # let now = Instant::from_millis(0);
+    /// # let mut session = Session::new(1);
+    /// # session.connect(ConnectOptions { client_id: "doc".into(), ..Default::default() }, now).unwrap();
+    /// # session.handle_transport_open(now);
+    /// let mut outbox: Vec<u8> = Vec::new();
+    /// while let Some(_event) = session.poll_event() { /* ... */ }
+    /// if session.poll_transmit_into(&mut outbox) > 0 {
+    ///     // ws.send_with_u8_array(&outbox); outbox.clear();
+    /// }
+    /// assert_eq!(outbox[0], 0x10); // CONNECT
+    /// ```
+    pub fn poll_transmit_into(&mut self, out: &mut Vec<u8>) -> usize {
+        let sent = self.transmit.len();
+        out.extend_from_slice(&self.transmit);
+        self.transmit.clear();
+        if self.transmit.capacity() > TRANSMIT_KEEP {
+            // One large publish should not pin its size for the session's lifetime.
+            self.transmit = Vec::new();
+        }
+        sent
     }
 
     /// When `handle_timeout` should next be called: the earliest of keep-alive ping,

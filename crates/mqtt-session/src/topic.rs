@@ -53,6 +53,14 @@ fn validate_common(s: &str) -> Result<(), TopicError> {
 /// Checks a topic name (what PUBLISH carries): non-empty, at most 65535 bytes, no NUL,
 /// no wildcards.
 pub fn validate_topic_name(name: &str) -> Result<(), TopicError> {
+    // Every PUBLISH from the broker passes here: one pass over the bytes for the usual
+    // valid name; the rules below only run to say what is wrong. NUL, '+' and '#' are
+    // ASCII, so their bytes occur in UTF-8 only as those characters.
+    if (1..=MAX_TOPIC_LEN).contains(&name.len())
+        && !name.bytes().any(|b| matches!(b, 0 | b'+' | b'#'))
+    {
+        return Ok(());
+    }
     validate_common(name)?;
     if name.contains(['+', '#']) {
         return Err(TopicError::WildcardInName);
@@ -101,8 +109,12 @@ fn split_shared(filter: &str) -> Option<Result<&str, TopicError>> {
 /// parent level and everything below (`a/#` matches `a`), and topics that start with `$`
 /// are not matched by a filter that starts with `+` or `#`. For `$share/<group>/<filter>`
 /// the inner filter is matched. Invalid filters or names never match; this never panics.
+///
+/// A router calls this for every message and every wildcard binding, so it checks both
+/// strings in one pass over their bytes each instead of with [`validate_topic_filter`]
+/// and [`validate_topic_name`] (which say *why* a string is invalid).
 pub fn filter_matches(filter: &str, topic: &str) -> bool {
-    if validate_topic_filter(filter).is_err() || validate_topic_name(topic).is_err() {
+    if !is_valid_filter(filter) || validate_topic_name(topic).is_err() {
         return false;
     }
     let filter = match split_shared(filter) {
@@ -113,17 +125,42 @@ pub fn filter_matches(filter: &str, topic: &str) -> bool {
     if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
         return false;
     }
-    let mut filter_levels = filter.split('/');
-    let mut topic_levels = topic.split('/');
+    let mut filter_levels = filter.as_bytes().split(|&b| b == b'/');
+    let mut topic_levels = topic.as_bytes().split(|&b| b == b'/');
     loop {
         match (filter_levels.next(), topic_levels.next()) {
-            (Some("#"), _) => return true,
-            (Some("+"), Some(_)) => {}
+            (Some(b"#"), _) => return true,
+            (Some(b"+"), Some(_)) => {}
             (Some(f), Some(t)) if f == t => {}
             (None, None) => return true,
             _ => return false,
         }
     }
+}
+
+/// `validate_topic_filter(filter).is_ok()`, in one pass for filters that are not shared
+/// subscriptions: `#` only alone in the last level, `+` only alone in a level.
+fn is_valid_filter(filter: &str) -> bool {
+    if filter.starts_with("$share/") {
+        return validate_topic_filter(filter).is_ok();
+    }
+    let bytes = filter.as_bytes();
+    if !(1..=MAX_TOPIC_LEN).contains(&bytes.len()) {
+        return false;
+    }
+    let mut previous = b'/';
+    let mut rest = bytes.iter().copied().peekable();
+    while let Some(b) = rest.next() {
+        let alone = previous == b'/' && rest.peek().is_none_or(|&next| next == b'/');
+        match b {
+            0 => return false,
+            b'#' if !(alone && rest.peek().is_none()) => return false,
+            b'+' if !alone => return false,
+            _ => {}
+        }
+        previous = b;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -259,6 +296,104 @@ mod tests {
                 !filter_matches(filter, topic),
                 "{filter} should not match {topic}"
             );
+        }
+    }
+
+    /// The single-pass checks against the rule-by-rule ones they replace.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod one_pass_against_rule_by_rule {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `filter_matches` as it was before the one-pass checks, to test against.
+        fn reference_filter_matches(filter: &str, topic: &str) -> bool {
+            if validate_topic_filter(filter).is_err() || validate_topic_name(topic).is_err() {
+                return false;
+            }
+            let filter = match split_shared(filter) {
+                Some(Ok(inner)) => inner,
+                Some(Err(_)) => return false,
+                None => filter,
+            };
+            if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
+                return false;
+            }
+            let mut filter_levels = filter.split('/');
+            let mut topic_levels = topic.split('/');
+            loop {
+                match (filter_levels.next(), topic_levels.next()) {
+                    (Some("#"), _) => return true,
+                    (Some("+"), Some(_)) => {}
+                    (Some(f), Some(t)) if f == t => {}
+                    (None, None) => return true,
+                    _ => return false,
+                }
+            }
+        }
+
+        /// Strings made of the characters the rules are about.
+        fn filter() -> impl Strategy<Value = String> {
+            "(\\$share/)?[ab/+#$\\x00]{0,10}"
+        }
+
+        fn name() -> impl Strategy<Value = String> {
+            "[ab/+#$\\x00]{0,8}"
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+            #[test]
+            fn the_one_pass_filter_check_agrees_with_validate_topic_filter(f in filter()) {
+                prop_assert_eq!(is_valid_filter(&f), validate_topic_filter(&f).is_ok(), "{:?}", f);
+            }
+
+            #[test]
+            fn filter_matches_agrees_with_the_rule_by_rule_version(f in filter(), t in name()) {
+                prop_assert_eq!(
+                    filter_matches(&f, &t),
+                    reference_filter_matches(&f, &t),
+                    "{:?} {:?}", f, t
+                );
+            }
+
+            #[test]
+            fn filter_matches_agrees_on_filters_derived_from_the_topic(
+                t in "[ab$]{0,2}(/[ab]{0,2}){0,4}",
+                picks in prop::collection::vec(0u8..4, 0..6),
+            ) {
+                // Replace some levels of the topic by wildcards, so matches are common.
+                let mut levels: Vec<&str> = t.split('/').collect();
+                for (level, pick) in levels.iter_mut().zip(&picks) {
+                    match pick {
+                        0 => *level = "+",
+                        1 => *level = "#",
+                        _ => {}
+                    }
+                }
+                let f = levels.join("/");
+                prop_assert_eq!(
+                    filter_matches(&f, &t),
+                    reference_filter_matches(&f, &t),
+                    "{:?} {:?}", f, t
+                );
+            }
+
+            #[test]
+            fn the_one_pass_name_check_agrees_with_the_rules(t in name()) {
+                let by_rules = validate_common(&t).is_ok() && !t.contains(['+', '#']);
+                prop_assert_eq!(validate_topic_name(&t).is_ok(), by_rules);
+            }
+        }
+
+        #[test]
+        fn long_names_and_filters_are_judged_alike() {
+            let long = "x".repeat(MAX_TOPIC_LEN + 1);
+            for s in [&long[..], &long[1..]] {
+                assert_eq!(is_valid_filter(s), validate_topic_filter(s).is_ok());
+                assert_eq!(filter_matches(s, s), reference_filter_matches(s, s));
+                assert_eq!(filter_matches("#", s), reference_filter_matches("#", s));
+            }
         }
     }
 }

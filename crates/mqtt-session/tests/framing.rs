@@ -4,8 +4,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 mod common;
 
-use common::{broker, Harness, Sent};
-use mqtt_session::{ConnectionState, Error, Event, ProtocolVersion};
+use common::{broker, decode_client, Harness, Sent};
+use mqtt_session::{ConnectionState, Error, Event, ProtocolVersion, QoS};
 
 const BOTH: [ProtocolVersion; 2] = [ProtocolVersion::V3_1_1, ProtocolVersion::V5];
 
@@ -192,4 +192,130 @@ fn a_second_connack_is_a_broker_violation() {
     assert!(
         matches!(&h.events()[0], Event::ConnectionLost { reason: Error::BrokerMisbehaved(t) } if t.contains("second CONNACK"))
     );
+}
+
+#[test]
+fn packets_cut_by_frame_ends_are_reassembled_among_whole_ones() {
+    for version in BOTH {
+        let mut h = Harness::connected(version);
+        let mut stream = Vec::new();
+        for (i, topic) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+            stream.extend(broker::publish(
+                version,
+                topic,
+                b"12345",
+                1,
+                i as u16 + 1,
+                false,
+            ));
+            stream.extend(broker::PINGRESP);
+        }
+        // Cut inside the second publish's fixed header, inside the third's body, inside
+        // the third PINGRESP, and on a packet boundary.
+        let pair = stream.len() / 5;
+        let cuts = [pair + 1, 2 * pair + 6, 3 * pair - 1, 4 * pair, stream.len()];
+        let mut from = 0;
+        for to in cuts {
+            h.feed(&stream[from..to]);
+            from = to;
+        }
+        assert_eq!(topics(&h.events()), ["a", "b", "c", "d", "e"]);
+        assert_eq!(
+            h.sent(),
+            (1..=5).map(Sent::PubAck).collect::<Vec<_>>(),
+            "{version:?}"
+        );
+    }
+}
+
+#[test]
+fn a_packet_over_the_size_limit_is_refused_when_its_length_arrives_in_pieces() {
+    for version in BOTH {
+        let mut h = Harness::connected_with(mqtt_session::ConnectOptions {
+            version,
+            client_id: "small".into(),
+            max_packet_size: 100,
+            ..Default::default()
+        });
+        h.feed(&broker::publish(version, "ok", &[0; 90], 0, 0, false));
+        h.feed(&[0x30]);
+        h.feed(&[0xE5]);
+        assert_eq!(topics(&h.events()), ["ok"]);
+        h.feed(&[0x00]); // remaining length 101
+        let events = h.events();
+        assert!(
+            matches!(&events[0], Event::ConnectionLost { reason: Error::Codec(t) } if t.contains("exceeds")),
+            "{events:?}"
+        );
+    }
+}
+
+#[test]
+fn poll_transmit_into_appends_what_poll_transmit_would_return() {
+    for version in BOTH {
+        let mut by_vec = Harness::connected(version);
+        let mut by_outbox = Harness::connected(version);
+        let mut frame = broker::publish(version, "a", b"1", 1, 7, false);
+        frame.extend(broker::publish(version, "b", b"2", 2, 8, false));
+        frame.extend(broker::pubrel(8));
+        for h in [&mut by_vec, &mut by_outbox] {
+            h.feed(&frame);
+            h.session
+                .publish(
+                    h.now,
+                    "out",
+                    bytes::Bytes::from_static(b"x"),
+                    QoS::AtLeastOnce,
+                    false,
+                )
+                .unwrap();
+        }
+        let expected = by_vec.session.poll_transmit().unwrap();
+        assert_eq!(by_vec.session.poll_transmit(), None);
+
+        let mut outbox = vec![0xEE];
+        let appended = by_outbox.session.poll_transmit_into(&mut outbox);
+        assert_eq!(appended, expected.len());
+        assert_eq!(outbox[0], 0xEE, "what the outbox held stays in front");
+        assert_eq!(&outbox[1..], &expected[..], "{version:?}");
+        assert_eq!(
+            decode_client(version, &outbox[1..])[..3],
+            [Sent::PubAck(7), Sent::PubRec(8), Sent::PubComp(8)]
+        );
+    }
+}
+
+#[test]
+fn poll_transmit_into_returns_zero_and_leaves_the_outbox_alone_when_nothing_is_pending() {
+    let mut h = Harness::connected(ProtocolVersion::V5);
+    let mut outbox = vec![1, 2, 3];
+    assert_eq!(h.session.poll_transmit_into(&mut outbox), 0);
+    assert_eq!(outbox, [1, 2, 3]);
+    h.feed(&broker::publish(ProtocolVersion::V5, "t", b"", 1, 5, false));
+    assert_eq!(h.session.poll_transmit_into(&mut outbox), 4);
+    assert_eq!(
+        h.session.poll_transmit_into(&mut outbox),
+        0,
+        "not sent twice"
+    );
+    assert_eq!(h.session.poll_transmit(), None);
+    assert_eq!(outbox, [1, 2, 3, 0x40, 0x02, 0x00, 0x05]);
+}
+
+#[test]
+fn a_driver_reusing_one_outbox_acknowledges_every_message() {
+    for version in BOTH {
+        let mut h = Harness::connected(version);
+        let mut outbox = Vec::new();
+        let mut acked = Vec::new();
+        for id in 1..=50u16 {
+            h.feed(&broker::publish(version, "t", b"v", 1, id, false));
+            h.events();
+            if h.session.poll_transmit_into(&mut outbox) > 0 {
+                acked.extend(decode_client(version, &outbox));
+                outbox.clear(); // as after ws.send
+            }
+        }
+        assert_eq!(acked, (1..=50).map(Sent::PubAck).collect::<Vec<_>>());
+    }
 }

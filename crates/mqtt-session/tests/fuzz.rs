@@ -103,3 +103,90 @@ proptest! {
         run(ProtocolVersion::V5, chunks);
     }
 }
+
+/// Valid broker packets (publishes of every QoS with and without v5 properties,
+/// PUBRELs, PINGRESPs) and cut points for them.
+fn valid_stream(version: ProtocolVersion) -> impl Strategy<Value = (Vec<u8>, Vec<usize>)> {
+    let packet = (
+        0u8..4,
+        "[a-z/]{1,8}",
+        prop::collection::vec(any::<u8>(), 0..300),
+        0u8..3,
+        1u16..20,
+        any::<bool>(),
+    )
+        .prop_map(move |(kind, topic, payload, qos, id, props)| match kind {
+            0 => common::broker::PINGRESP.to_vec(),
+            1 => common::broker::pubrel(id),
+            _ if props && version == ProtocolVersion::V5 => {
+                // Content type "t" and one user property, written by hand.
+                let mut body = (topic.len() as u16).to_be_bytes().to_vec();
+                body.extend(topic.as_bytes());
+                if qos > 0 {
+                    body.extend(id.to_be_bytes());
+                }
+                body.extend([11, 0x03, 0, 1, b't', 0x26, 0, 1, b'k', 0, 1, b'v']);
+                body.extend(&payload);
+                let mut p = vec![0x30 | (qos << 1)];
+                let mut len = body.len();
+                loop {
+                    let byte = (len % 128) as u8 | if len >= 128 { 0x80 } else { 0 };
+                    p.push(byte);
+                    len /= 128;
+                    if len == 0 {
+                        break;
+                    }
+                }
+                p.extend(body);
+                p
+            }
+            _ => common::broker::publish(version, &topic, &payload, qos, id, false),
+        });
+    (
+        prop::collection::vec(packet, 1..12),
+        prop::collection::vec(1usize..400, 0..10),
+    )
+        .prop_map(|(packets, cuts)| (packets.concat(), cuts))
+}
+
+/// Feeds `stream` in the chunks `cuts` makes; everything the session emitted and sent.
+fn feed_in_chunks(
+    version: ProtocolVersion,
+    stream: &[u8],
+    cuts: &[usize],
+) -> (Vec<Event>, Vec<u8>) {
+    let mut h = Harness::connected(version);
+    let mut rest = stream;
+    for cut in cuts {
+        let (chunk, tail) = rest.split_at((*cut).min(rest.len()));
+        h.feed(chunk);
+        rest = tail;
+    }
+    h.feed(rest);
+    let events = h.events();
+    let mut sent = Vec::new();
+    h.session.poll_transmit_into(&mut sent);
+    (events, sent)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_chunking_of_a_valid_stream_gives_the_same_events_and_acks_v311(
+        (stream, cuts) in valid_stream(ProtocolVersion::V3_1_1),
+    ) {
+        let whole = feed_in_chunks(ProtocolVersion::V3_1_1, &stream, &[]);
+        prop_assert!(whole.0.iter().all(|e| matches!(e, Event::Message(_))), "{:?}", whole.0);
+        prop_assert_eq!(feed_in_chunks(ProtocolVersion::V3_1_1, &stream, &cuts), whole);
+    }
+
+    #[test]
+    fn any_chunking_of_a_valid_stream_gives_the_same_events_and_acks_v5(
+        (stream, cuts) in valid_stream(ProtocolVersion::V5),
+    ) {
+        let whole = feed_in_chunks(ProtocolVersion::V5, &stream, &[]);
+        prop_assert!(whole.0.iter().all(|e| matches!(e, Event::Message(_))), "{:?}", whole.0);
+        prop_assert_eq!(feed_in_chunks(ProtocolVersion::V5, &stream, &cuts), whole);
+    }
+}

@@ -8,7 +8,7 @@ use super::{refusal_is_final, ConnectionState, Session};
 use crate::capabilities::BrokerCapabilities;
 use crate::codec::{ConnAckInfo, InboundPublish, Incoming, Outgoing};
 use crate::error::Error;
-use crate::event::{v5_reason_text, Event, Message, Refusal};
+use crate::event::{v5_reason_text, Event, Message, MessageProperties, Refusal};
 use crate::options::{ProtocolVersion, QoS};
 use crate::time::Instant;
 use crate::topic::validate_topic_name;
@@ -229,7 +229,7 @@ impl Session {
                 qos,
                 retain,
                 dup,
-                properties,
+                properties: properties.map_or_else(MessageProperties::default, |p| *p),
             }));
         }
     }
