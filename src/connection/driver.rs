@@ -277,8 +277,11 @@ impl Driver {
             while let Some(event) = d.session.poll_event() {
                 d.handle_event(event, &mut changes);
             }
-            while let Some(bytes) = d.session.poll_transmit() {
-                d.outbox.extend_from_slice(&bytes);
+            {
+                let Driver {
+                    session, outbox, ..
+                } = &mut *d;
+                session.poll_transmit_into(outbox);
             }
             if flush == Flush::Now || changes.close_after_send {
                 d.flush_outbox();
