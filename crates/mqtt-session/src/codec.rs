@@ -351,7 +351,7 @@ fn decode_frame(
     let kind = byte1 >> 4;
     let body = frame.get(header_len..).unwrap_or_default();
     if kind == 3 {
-        if let Some(publish) = fast_publish(version, byte1, body, payloads) {
+        if let Some(publish) = fast_publish(version, byte1, body, payloads)? {
             return Ok(Incoming::Publish(publish));
         }
     }
@@ -437,39 +437,49 @@ fn decode_frame_with_mqttbytes(
 /// The PUBLISH body (after the fixed header `byte1`) decoded straight from the bytes,
 /// without `mqttbytes`: what the session receives thousands of times a second.
 ///
-/// It decodes exactly what `mqttbytes` 0.6 followed by [`from_v4`]/[`from_v5`] would,
-/// quirks included: a v5 property may run past the declared property length (the
-/// payload then starts after it), and a subscription identifier counts one byte more
-/// than it takes. `None` for anything `mqttbytes` would refuse (and for
-/// nothing it accepts): the caller then asks `mqttbytes`, so every error and its text is
-/// still `mqttbytes`'s. `fast_publish_decodes_exactly_what_mqttbytes_decodes` in the
-/// tests below checks this on arbitrary publishes and arbitrary bytes.
+/// It decodes what `mqttbytes` 0.6 followed by [`from_v4`]/[`from_v5`] would, except
+/// where `mqttbytes` breaks the spec on v5 properties: it counts a subscription
+/// identifier one byte longer than it is, so after two or more of them it stops reading
+/// properties early and hands the last property's bytes to the application as the start
+/// of the payload; and it reads a property that runs past the declared property length.
+/// Here the properties are exactly the declared bytes: a property that does not fit, or
+/// an identifier that is not a PUBLISH property, is a malformed packet (`Err`).
+///
+/// `Ok(None)` for anything else `mqttbytes` would refuse (bad topic, packet id 0, QoS 3,
+/// truncation before the properties): the caller then asks `mqttbytes`, so those errors
+/// and their texts are still `mqttbytes`'s. The tests below check all this on arbitrary
+/// publishes and arbitrary bytes.
 fn fast_publish(
     version: ProtocolVersion,
     byte1: u8,
     body: &[u8],
     payloads: &mut PayloadArena,
-) -> Option<InboundPublish> {
+) -> Result<Option<InboundPublish>, DecodeError> {
     let qos = match (byte1 >> 1) & 0b11 {
         0 => QoS::AtMostOnce,
         1 => QoS::AtLeastOnce,
         2 => QoS::ExactlyOnce,
-        _ => return None,
+        _ => return Ok(None),
     };
     let mut rest = body;
-    let topic = std::str::from_utf8(take_prefixed(&mut rest)?).ok()?;
+    let Some(topic) = take_prefixed(&mut rest).and_then(|t| std::str::from_utf8(t).ok()) else {
+        return Ok(None);
+    };
     let packet_id = match qos {
         QoS::AtMostOnce => 0,
-        _ => match take_u16(&mut rest)? {
-            0 => return None,
-            id => id,
+        _ => match take_u16(&mut rest) {
+            None | Some(0) => return Ok(None),
+            Some(id) => id,
         },
     };
     let (topic_alias, properties) = match version {
         ProtocolVersion::V3_1_1 => (None, None),
-        ProtocolVersion::V5 => take_publish_properties(&mut rest)?,
+        ProtocolVersion::V5 => match take_publish_properties(&mut rest)? {
+            Some(properties) => properties,
+            None => return Ok(None),
+        },
     };
-    Some(InboundPublish {
+    Ok(Some(InboundPublish {
         topic: topic.to_owned(),
         payload: payloads.copy(rest),
         qos,
@@ -478,52 +488,61 @@ fn fast_publish(
         packet_id,
         topic_alias,
         properties,
-    })
+    }))
 }
 
-/// v5 PUBLISH properties as `mqttbytes`' `PublishProperties::extract` reads them: a
-/// variable-length property length, then properties until that many bytes are read.
-fn take_publish_properties(
-    rest: &mut &[u8],
-) -> Option<(Option<u16>, Option<Box<MessageProperties>>)> {
-    let length = take_varint(rest)?;
-    if length == 0 {
-        return Some((None, None));
-    }
+/// The topic alias and properties of a v5 PUBLISH.
+type PublishProperties = (Option<u16>, Option<Box<MessageProperties>>);
+
+/// v5 PUBLISH properties (§3.3.2.3): a variable byte integer length, then exactly that
+/// many bytes of properties. `Ok(None)` when the length itself is missing or cut short
+/// (left to `mqttbytes`); `Err` when the properties do not fit in the packet or do not
+/// fill their length exactly.
+fn take_publish_properties(rest: &mut &[u8]) -> Result<Option<PublishProperties>, DecodeError> {
+    let Some(length) = take_varint(rest) else {
+        return Ok(None);
+    };
+    let Some((mut props, after)) = rest.split_at_checked(length) else {
+        return Err(DecodeError::Malformed(format!(
+            "PUBLISH: property length {length} runs past the end of the packet"
+        )));
+    };
+    *rest = after;
     let mut alias = None;
     let mut p = MessageProperties::default();
-    let mut read = 0;
-    while read < length {
-        let before = rest.len();
-        match take_u8(rest)? {
-            0x01 => p.payload_is_utf8 = Some(take_u8(rest)? == 1),
-            0x02 => {
-                let secs = u64::from(take_u32(rest)?);
-                p.message_expiry = Some(core::time::Duration::from_secs(secs));
-            }
-            0x03 => p.content_type = Some(take_string(rest)?),
-            0x08 => p.response_topic = Some(take_string(rest)?),
-            0x09 => p.correlation_data = Some(Bytes::copy_from_slice(take_prefixed(rest)?)),
-            0x0B => {
-                let id = take_varint(rest)?;
-                // Up to 2^28 - 1, so always a u32; kept as from_v5 keeps it.
-                p.subscription_identifiers.extend(u32::try_from(id).ok());
-                // mqttbytes counts this property's identifier byte twice, so it stops
-                // reading properties one byte early: do the same.
-                read += 1;
-            }
-            0x23 => alias = Some(take_u16(rest)?),
-            0x26 => {
-                let key = take_string(rest)?;
-                let value = take_string(rest)?;
+    while let Some(id) = take_u8(&mut props) {
+        let read = match id {
+            0x01 => take_u8(&mut props).map(|b| p.payload_is_utf8 = Some(b == 1)),
+            0x02 => take_u32(&mut props).map(|secs| {
+                p.message_expiry = Some(core::time::Duration::from_secs(u64::from(secs)));
+            }),
+            0x03 => take_string(&mut props).map(|t| p.content_type = Some(t)),
+            0x08 => take_string(&mut props).map(|t| p.response_topic = Some(t)),
+            0x09 => take_prefixed(&mut props)
+                .map(|d| p.correlation_data = Some(Bytes::copy_from_slice(d))),
+            // Up to 2^28 - 1, so always a u32.
+            0x0B => take_varint(&mut props)
+                .map(|id| p.subscription_identifiers.extend(u32::try_from(id).ok())),
+            0x23 => take_u16(&mut props).map(|a| alias = Some(a)),
+            0x26 => take_string(&mut props).and_then(|key| {
+                let value = take_string(&mut props)?;
                 p.user_properties.push((key, value));
+                Some(())
+            }),
+            other => {
+                return Err(DecodeError::Malformed(format!(
+                    "PUBLISH: property 0x{other:02X} is not a PUBLISH property"
+                )))
             }
-            // Not a PUBLISH property (or no property at all): mqttbytes refuses it.
-            _ => return None,
+        };
+        if read.is_none() {
+            return Err(DecodeError::Malformed(format!(
+                "PUBLISH: property 0x{id:02X} does not fit in the declared property \
+                 length ({length} bytes), or is not valid"
+            )));
         }
-        read += before - rest.len();
     }
-    Some((alias, boxed(p)))
+    Ok(Some((alias, boxed(p))))
 }
 
 /// Properties out of line, or `None` when there are none.
@@ -1465,12 +1484,13 @@ mod tests {
     }
 
     #[test]
-    fn a_subscription_identifier_counts_one_byte_more_as_in_mqttbytes() {
-        // Property length 3, but the identifier property takes 2 bytes (0x0B 0x00):
-        // mqttbytes counts 3 and accepts the packet with an empty payload.
+    fn a_property_length_past_the_end_of_the_packet_is_malformed_though_mqttbytes_accepts_it() {
+        // Property length 3, but only 2 bytes follow (0x0B 0x00, a subscription
+        // identifier): mqttbytes counts that identifier as 3 bytes and accepts.
         let frame = [0x38, 0x05, 0x00, 0x00, 0x03, 0x0B, 0x00];
         let slow = decode_frame_with_mqttbytes(ProtocolVersion::V5, MAX, 0x38, 2, &frame);
-        let fast = decode_frame(
+        assert!(slow.is_ok(), "{slow:?}");
+        let ours = decode_frame(
             ProtocolVersion::V5,
             MAX,
             0x38,
@@ -1478,24 +1498,39 @@ mod tests {
             &frame,
             &mut PayloadArena::default(),
         );
-        assert_eq!(fast, slow);
-        match fast {
-            Ok(Incoming::Publish(p)) => {
-                assert!(p.payload.is_empty());
-                assert_eq!(
-                    p.properties.map(|p| p.subscription_identifiers),
-                    Some(vec![0])
-                );
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(fast_publish(
+        assert!(matches!(ours, Err(DecodeError::Malformed(_))), "{ours:?}");
+    }
+
+    #[test]
+    fn two_subscription_identifiers_leave_the_payload_intact_unlike_mqttbytes() {
+        // QoS 0 publish to "t": properties = identifier 1, identifier 2, payload format
+        // indicator 1 (6 bytes); payload "hi".
+        let body = [
+            0x00, 0x01, b't', 0x06, 0x0B, 0x01, 0x0B, 0x02, 0x01, 0x01, b'h', b'i',
+        ];
+        let mut frame = vec![0x30, body.len() as u8];
+        frame.extend(body);
+        let ours = decode_frame(
             ProtocolVersion::V5,
-            0x38,
-            &frame[2..],
-            &mut PayloadArena::default()
-        )
-        .is_some());
+            MAX,
+            0x30,
+            2,
+            &frame,
+            &mut PayloadArena::default(),
+        );
+        let Ok(Incoming::Publish(p)) = ours else {
+            panic!("{ours:?}")
+        };
+        assert_eq!(&p.payload[..], b"hi");
+        let properties = p.properties.expect("properties");
+        assert_eq!(properties.subscription_identifiers, vec![1, 2]);
+        assert_eq!(properties.payload_is_utf8, Some(true));
+        // mqttbytes 0.6 stops reading properties early and hands "\x01\x01hi" on.
+        let slow = decode_frame_with_mqttbytes(ProtocolVersion::V5, MAX, 0x30, 2, &frame);
+        let Ok(Incoming::Publish(slow)) = slow else {
+            panic!("{slow:?}")
+        };
+        assert_eq!(&slow.payload[..], b"\x01\x01hi");
     }
 
     #[test]
@@ -1548,8 +1583,12 @@ mod tests {
         use super::*;
         use proptest::prelude::*;
 
-        /// Both decoders on one whole frame; the fast path must accept exactly what
-        /// `mqttbytes` accepts and produce the same `Incoming`. Whether it was accepted.
+        /// Both decoders on one whole frame. What the fast path decodes, `mqttbytes`
+        /// decodes the same — but for its subscription identifier miscount, which can leave
+        /// property bytes at the front of its payload; what the fast path refuses as
+        /// malformed is a v5 property problem (`mqttbytes` may accept it: it reads
+        /// properties past their length); what it leaves to `mqttbytes`, `mqttbytes`
+        /// refuses. And `decode_frame` answers as the fast path decided. Whether accepted.
         fn check(version: ProtocolVersion, frame: &[u8]) -> Result<bool, TestCaseError> {
             let Ok(Some((byte1, header_len, remaining))) = fixed_header(frame, MAX) else {
                 return Err(TestCaseError::fail("not one whole frame"));
@@ -1557,25 +1596,47 @@ mod tests {
             prop_assert_eq!(frame.len(), header_len + remaining, "not one whole frame");
             let body = &frame[header_len..];
             let slow = decode_frame_with_mqttbytes(version, MAX, byte1, header_len, frame);
-            let fast = fast_publish(version, byte1, body, &mut PayloadArena::default())
-                .map(Incoming::Publish);
-            prop_assert_eq!(fast.is_some(), slow.is_ok(), "{:?} {:?}", version, slow);
-            if let Some(fast) = fast {
-                prop_assert_eq!(Ok(fast), slow.clone());
-            }
-            let accepted = slow.is_ok();
-            prop_assert_eq!(
-                decode_frame(
-                    version,
-                    MAX,
-                    byte1,
-                    header_len,
-                    frame,
-                    &mut PayloadArena::default()
-                ),
-                slow
+            let fast = fast_publish(version, byte1, body, &mut PayloadArena::default());
+            let decoded = decode_frame(
+                version,
+                MAX,
+                byte1,
+                header_len,
+                frame,
+                &mut PayloadArena::default(),
             );
-            Ok(accepted)
+            match fast {
+                Ok(Some(fast)) => {
+                    let Ok(Incoming::Publish(slow_publish)) = &slow else {
+                        return Err(TestCaseError::fail(format!(
+                            "fast path decoded, mqttbytes said {slow:?}"
+                        )));
+                    };
+                    let identifiers = fast
+                        .properties
+                        .as_ref()
+                        .map_or(0, |p| p.subscription_identifiers.len());
+                    if identifiers >= 2 {
+                        prop_assert!(slow_publish.payload.ends_with(&fast.payload));
+                        prop_assert_eq!(&slow_publish.topic, &fast.topic);
+                        prop_assert_eq!(slow_publish.packet_id, fast.packet_id);
+                    } else {
+                        prop_assert_eq!(slow_publish, &fast);
+                    }
+                    prop_assert_eq!(decoded, Ok(Incoming::Publish(fast)));
+                    Ok(true)
+                }
+                Err(error) => {
+                    prop_assert_eq!(version, ProtocolVersion::V5);
+                    prop_assert_eq!(decoded, Err(error));
+                    Ok(false)
+                }
+                Ok(None) => {
+                    prop_assert!(slow.is_err(), "left to mqttbytes, which accepted it");
+                    prop_assert_eq!(decoded, slow);
+                    Ok(false)
+                }
+            }
         }
 
         fn text() -> impl Strategy<Value = String> {
@@ -1830,7 +1891,7 @@ mod tests {
             #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
 
             #[test]
-            fn v5_publishes_with_odd_property_lengths_are_judged_alike(
+            fn v5_publishes_with_odd_property_lengths_are_decoded_per_spec_or_refused(
                 frame in v5_publish_with_skewed_properties(),
             ) {
                 check(ProtocolVersion::V5, &frame)?;
