@@ -64,19 +64,6 @@ macro_rules! conformance {
             }
         }
     };
-    (@check $check:ident v3_brokers) => {
-        mod $check {
-            use super::{check, checks, Broker, ProtocolVersion};
-            #[test]
-            fn by_mosquitto_3_1_1() {
-                check(Broker::Mosquitto, ProtocolVersion::V3_1_1, checks::$check);
-            }
-            #[test]
-            fn by_the_demo_broker_3_1_1() {
-                check(Broker::Demo, ProtocolVersion::V3_1_1, checks::$check);
-            }
-        }
-    };
     (@check $check:ident v5_brokers) => {
         mod $check {
             use super::{check, checks, Broker, ProtocolVersion};
@@ -109,5 +96,4 @@ conformance! {
     retain_handling_2_sends_no_retained_message_on_subscribe: v5_brokers;
     the_subscription_identifier_comes_with_each_message: v5_brokers;
     message_properties_reach_the_subscriber_unchanged: v5_brokers;
-    qos2_bursts_beyond_the_broker_window_are_cut_short_over_3_1_1: v3_brokers;
 }

@@ -148,6 +148,12 @@ pub struct ConnectOptions {
     /// awaiting PUBREL; a broker that exceeds it breaks the protocol and the connection
     /// is closed.
     pub receive_maximum: u16,
+    /// 3.1.1 only: how many outbound QoS 1/2 publishes may be unacknowledged at once;
+    /// more wait in order and go as acks arrive (default 10, at least 1). MQTT 5 brokers
+    /// announce this as their Receive Maximum; 3.1.1 has no way to, and brokers act on
+    /// their own limit silently: measured, Mosquitto 2.0.11 drops QoS 2 publishes beyond
+    /// 20 unreleased ones while acknowledging them, and rmqtt 0.24 disconnects after 16.
+    pub v311_send_maximum: u16,
 }
 
 impl Default for ConnectOptions {
@@ -167,6 +173,7 @@ impl Default for ConnectOptions {
             session_expiry: Duration::ZERO,
             topic_alias_maximum: 16,
             receive_maximum: u16::MAX,
+            v311_send_maximum: 10,
         }
     }
 }
@@ -242,6 +249,9 @@ impl ConnectOptions {
             return Err(misuse(
                 "max_packet_size must be between 16 and 268435455 bytes",
             ));
+        }
+        if self.v311_send_maximum == 0 {
+            return Err(misuse("v311_send_maximum must be at least 1"));
         }
         if self.receive_maximum == 0 {
             return Err(misuse("receive_maximum must be at least 1"));

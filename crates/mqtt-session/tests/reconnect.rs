@@ -434,6 +434,51 @@ fn the_broker_receive_maximum_holds_publishes_back_until_acks_arrive() {
 }
 
 #[test]
+fn over_3_1_1_qos2_publishes_beyond_the_send_maximum_wait_for_completed_ones() {
+    // 3.1.1 brokers cannot announce a limit, and act on their own silently (Mosquitto
+    // 2.0.11 drops beyond 20 unreleased QoS 2 publishes, rmqtt 0.24 disconnects after 16).
+    let mut h = Harness::connected_with(ConnectOptions {
+        v311_send_maximum: 2,
+        ..no_jitter(ProtocolVersion::V3_1_1)
+    });
+    let ids: Vec<u16> = ["a", "b", "c"]
+        .into_iter()
+        .map(|topic| {
+            h.session
+                .publish(h.now, topic, Bytes::new(), QoS::ExactlyOnce, false)
+                .unwrap()
+                .unwrap()
+        })
+        .collect();
+    let sent = h.sent();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(
+        matches!(sent[..], [Sent::Publish { pkid: a, .. }, Sent::Publish { pkid: b, .. }]
+        if a == ids[0] && b == ids[1])
+    );
+    assert_eq!(h.session.queued_publishes(), 1);
+    // A PUBREC does not free the slot: the message is not released yet.
+    h.feed(&broker::pubrec(ids[0]));
+    assert_eq!(h.sent(), vec![Sent::PubRel(ids[0])]);
+    h.feed(&broker::pubcomp(ids[0]));
+    assert!(matches!(h.sent().as_slice(), [Sent::Publish { pkid, .. }] if *pkid == ids[2]));
+    assert_eq!(h.session.queued_publishes(), 0);
+}
+
+#[test]
+fn a_send_maximum_of_zero_is_api_misuse() {
+    let mut session = mqtt_session::Session::new(1);
+    let result = session.connect(
+        ConnectOptions {
+            v311_send_maximum: 0,
+            ..no_jitter(ProtocolVersion::V3_1_1)
+        },
+        mqtt_session::Instant::from_millis(0),
+    );
+    assert!(matches!(result, Err(Error::ApiMisuse(_))), "{result:?}");
+}
+
+#[test]
 fn disconnect_sends_disconnect_and_stops_reconnecting() {
     for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
         let mut h = Harness::connected_with(no_jitter(version));

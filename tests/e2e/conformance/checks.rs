@@ -5,11 +5,9 @@
 //! message must not be among what arrived before it.
 
 mod delivery;
-mod inflight_window;
 mod lifecycle;
 mod v5;
 
 pub use delivery::*;
-pub use inflight_window::*;
 pub use lifecycle::*;
 pub use v5::*;

@@ -29,10 +29,6 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn is_v5(&self) -> bool {
-        self.version == ProtocolVersion::V5
-    }
-
     /// Options for a client with this id: this target's version, a clean start, and a
     /// keep-alive long enough that clients a check is not driving stay connected.
     pub fn options(&self, client_id: &str) -> ConnectOptions {

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 /// MQTT control packet types (the high nibble of the first byte), as the checks name them.
-pub const PUBREC: u8 = 5;
 pub const PINGREQ: u8 = 12;
 pub const PINGRESP: u8 = 13;
 pub const DISCONNECT: u8 = 14;

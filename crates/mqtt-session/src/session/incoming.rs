@@ -268,7 +268,12 @@ impl Session {
             Duration::from_secs(u64::from(s))
         });
         self.keep_alive = ka;
-        self.receive_maximum = usize::from(info.receive_maximum.unwrap_or(u16::MAX).max(1));
+        // How many QoS 1/2 publishes may be unacknowledged: the v5 broker's Receive
+        // Maximum, or over 3.1.1 (which cannot announce one) our own bound.
+        self.receive_maximum = match self.options.version {
+            ProtocolVersion::V5 => usize::from(info.receive_maximum.unwrap_or(u16::MAX).max(1)),
+            ProtocolVersion::V3_1_1 => usize::from(self.options.v311_send_maximum.max(1)),
+        };
         self.server_max_packet = info
             .maximum_packet_size
             .and_then(|m| usize::try_from(m).ok());

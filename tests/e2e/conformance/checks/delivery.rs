@@ -10,11 +10,6 @@ use crate::conformance::target::Target;
 /// rmqtt 16), so flow control is part of the check.
 const STREAM: usize = 50;
 
-/// How many QoS 2 publishes a 3.1.1 stream leaves unreleased at once: below both brokers'
-/// inbound windows, which 3.1.1 cannot announce and the session does not limit (see
-/// `inflight_window.rs`, which pins what happens beyond them).
-const V3_QOS2_BATCH: usize = 10;
-
 pub async fn qos0_messages_arrive_exactly_once_and_in_order(target: Target) {
     stream(target, QoS::AtMostOnce).await;
 }
@@ -29,14 +24,10 @@ pub async fn qos2_messages_arrive_exactly_once_and_in_order(target: Target) {
 
 /// One session publishes `STREAM` messages at `qos` to another, which subscribed at
 /// QoS 2: every message arrives once, in order, at `qos`; every QoS 1/2 publish is
-/// confirmed once. All are handed to the session at once (v5: the broker's receive
-/// maximum paces them), except QoS 2 over 3.1.1, sent in batches of `V3_QOS2_BATCH`.
+/// confirmed once. All are handed to the session at once: the session paces them (v5:
+/// the broker's receive maximum; 3.1.1, which cannot announce one: its own send
+/// maximum, below both brokers' silent limits).
 async fn stream(target: Target, qos: QoS) {
-    let batch = if qos == QoS::ExactlyOnce && !target.is_v5() {
-        V3_QOS2_BATCH
-    } else {
-        STREAM + 1
-    };
     let topic = "conformance/stream";
     let mut subscriber = target.client("subscriber").await;
     subscriber.subscribe_granted(topic, QoS::ExactlyOnce).await;
@@ -45,19 +36,16 @@ async fn stream(target: Target, qos: QoS) {
     let payloads: Vec<String> = (1..=STREAM).map(|i| format!("{qos:?} #{i}")).collect();
     let mut all = payloads.clone();
     all.push("end".into());
-    let mut confirmed = 0;
-    for chunk in all.chunks(batch) {
-        let mut ids = Vec::new();
-        for payload in chunk {
-            let payload = Bytes::copy_from_slice(payload.as_bytes());
-            let id = publisher
-                .publish(topic, payload, qos, false, MessageProperties::default())
-                .await;
-            ids.extend(id);
-        }
-        publisher.wait_published(&ids).await;
-        confirmed += ids.len();
+    let mut ids = Vec::new();
+    for payload in &all {
+        let payload = Bytes::copy_from_slice(payload.as_bytes());
+        let id = publisher
+            .publish(topic, payload, qos, false, MessageProperties::default())
+            .await;
+        ids.extend(id);
     }
+    publisher.wait_published(&ids).await;
+    let confirmed = ids.len();
     let expected_acks = if qos == QoS::AtMostOnce { 0 } else { all.len() };
     assert_eq!(confirmed, expected_acks, "publishes confirmed");
 
