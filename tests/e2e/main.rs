@@ -16,6 +16,7 @@ mod app;
 mod browser;
 mod certs;
 mod conformance;
+mod content_policy;
 mod demo_broker_restart;
 mod demo_process;
 mod mosquitto;

@@ -1,11 +1,12 @@
 //! Feedboard's project automation (matklad's xtask pattern): `cargo xtask <task>`.
 //!
 //! It installs what the build needs into a user-local tools directory, builds the app
-//! with Trunk, runs the demo, and runs every test. Standard library only, so it builds
-//! in seconds on a fresh clone.
+//! with Trunk, runs the demo, and runs every test. Standard library only but for the
+//! two small crates `csp-hash` needs, so it builds in seconds on a fresh clone.
 
 mod bench;
 mod build;
+mod csp;
 mod demo;
 mod process;
 mod test;
@@ -30,6 +31,9 @@ tasks:
         prints a table, writes target/bench/results.json
   test  formatting, lints (native and wasm32), the app build, browser tests,
         doc tests, native and end-to-end tests; stops at the first failure
+  csp-hash
+        Trunk's post_build hook (Trunk.toml): replaces 'unsafe-inline' in the built
+        page's Content-Security-Policy with the hash of its inline loader script
 
 demo, bench and test install missing tools first (into $FEEDBOARD_TOOLS, default
 ~/.cache/feedboard-tools; system packages with apt-get).";
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&repo, &args[1..]),
         Some("bench") => bench::run(&repo, &args[1..]),
         Some("test") if args.len() == 1 => test::run(&repo),
+        Some("csp-hash") if args.len() == 1 => csp::run(),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
