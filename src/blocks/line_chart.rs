@@ -11,6 +11,7 @@ use web_sys::HtmlCanvasElement;
 use super::chart_data::{window_points, y_range, Point};
 use super::element_width::use_element_width;
 use super::feed_notes::{unique_id, FeedNotes};
+use super::number_format::with_unit;
 use super::redraw_pacer::{min_interval_ms, Pace, RedrawPacer};
 use super::staleness::Freshness;
 use crate::app::FeedHandle;
@@ -103,16 +104,20 @@ pub fn LineChart(
     }
 }
 
-/// A value with its unit, as text: `21.5 °C`.
+/// A value with its unit, as text: `21.5 °C` (numbers as the value block shows them
+/// without set decimals, so a huge one stays short).
 pub fn format_value(value: Value, unit: &str) -> String {
-    let number = match value {
-        Value::Number(n) => n.to_string(),
-        Value::Switch(on) => if on { "on" } else { "off" }.to_owned(),
-    };
+    match value {
+        Value::Number(n) => with_unit(n, None, unit),
+        Value::Switch(on) => with_unit_text(if on { "on" } else { "off" }, unit),
+    }
+}
+
+fn with_unit_text(text: &str, unit: &str) -> String {
     if unit.is_empty() {
-        number
+        text.to_owned()
     } else {
-        format!("{number} {unit}")
+        format!("{text} {unit}")
     }
 }
 
@@ -198,6 +203,7 @@ mod tests {
         assert_eq!(format_value(Value::Number(21.5), "°C"), "21.5 °C");
         assert_eq!(format_value(Value::Number(42.0), ""), "42");
         assert_eq!(format_value(Value::Switch(true), ""), "on");
+        assert_eq!(format_value(Value::Number(1e300), "K"), "1e300 K");
     }
 
     #[test]
