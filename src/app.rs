@@ -14,6 +14,7 @@ pub use connection_form::ConnectionForm;
 pub use feeds_context::{BoundDashboard, FeedHandle, FeedsContext};
 pub use traffic::Traffic;
 
+use crate::blocks::Liveness;
 use crate::connection::{Connection, ConnectionSettings};
 use crate::dashboards::{demo_dashboard, view::DashboardView};
 use crate::feeds::FeedStore;
@@ -41,6 +42,7 @@ fn Feedboard(startup: StartupLoad) -> impl IntoView {
     let store = Rc::new(RefCell::new(store));
     let feeds = FeedsContext::new(store.clone(), bound.feed_count);
     let connection = Connection::new(store, feeds.frame_listener());
+    let liveness = Liveness::new(connection.status);
 
     let initial = ConnectionSettings {
         broker_url: config
@@ -71,7 +73,7 @@ fn Feedboard(startup: StartupLoad) -> impl IntoView {
             })}
             <ConnectionForm connection initial filters autoconnect=config.connect />
             <Traffic counters=connection.counters />
-            <DashboardView dashboard bound feeds connection />
+            <DashboardView dashboard bound feeds connection liveness />
         </main>
     }
 }

@@ -9,6 +9,7 @@ pub mod startup;
 pub mod status;
 mod turn_end;
 
+pub use clock::wall_now_ms;
 pub use driver::{Connection, ConnectionCounters};
 pub use settings::{BrokerUrl, ConnectionSettings, SettingsError};
 pub use status::ConnectionStatus;

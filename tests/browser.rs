@@ -6,9 +6,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use feedboard::app::{App, FeedsContext, Traffic};
-use feedboard::blocks::LineChart;
-use feedboard::connection::ConnectionCounters;
+use feedboard::app::{App, FeedHandle, FeedsContext, Traffic};
+use feedboard::blocks::staleness::StalePolicy;
+use feedboard::blocks::thresholds::Threshold;
+use feedboard::blocks::{Gauge, LineChart, Liveness, ValueBlock};
+use feedboard::connection::{ConnectionCounters, ConnectionStatus};
 use feedboard::feeds::{Decoding, FeedStore};
 use gloo_timers::future::sleep;
 use leptos::prelude::*;
@@ -125,8 +127,10 @@ async fn the_chart_names_its_latest_value_once_a_frame_reports_the_feed() {
     owner.set();
     let feeds = FeedsContext::new(store.clone(), 1);
     let feed = feeds.handle(id);
+    let freshness =
+        Liveness::new(ConnectionStatus::Connected).freshness_of(feed, StalePolicy::Observed);
     let _chart = leptos::mount::mount_to(root.clone(), move || {
-        view! { <LineChart title="Temperature".to_string() unit="°C".to_string() window_secs=60 feed /> }
+        view! { <LineChart title="Temperature".to_string() unit="°C".to_string() window_secs=60 feed freshness /> }
     });
 
     let canvas = wait_for(&root, "canvas[role=img]", Duration::from_secs(2)).await;
@@ -211,5 +215,182 @@ async fn traffic_figures_follow_the_counters_and_the_form_offers_clean_start() {
         label.text_content().unwrap_or_default().trim(),
         "Clean start"
     );
+    root.remove();
+}
+
+/// One numeric feed `p` in a store, its signals, and a clock and connection status the
+/// test sets by hand.
+struct Bench {
+    store: Rc<RefCell<FeedStore>>,
+    feeds: FeedsContext,
+    feed: FeedHandle,
+    set_now: WriteSignal<f64>,
+    set_status: WriteSignal<ConnectionStatus>,
+    liveness: Liveness,
+}
+
+impl Bench {
+    fn new() -> Self {
+        let mut store = FeedStore::new();
+        let id = store.add_feed("p", Decoding::Number, 100).unwrap();
+        let store = Rc::new(RefCell::new(store));
+        Owner::new().set();
+        let feeds = FeedsContext::new(store.clone(), 1);
+        let (now, set_now) = signal(1_000.0);
+        let (status, set_status) = signal(ConnectionStatus::Connected);
+        Bench {
+            store,
+            feeds,
+            feed: feeds.handle(id),
+            set_now,
+            set_status,
+            liveness: Liveness {
+                now_ms: now.into(),
+                connection: status.into(),
+            },
+        }
+    }
+
+    /// A message at `time_ms`, and the animation frame after it.
+    fn publish(&self, payload: &str, time_ms: f64) {
+        self.store
+            .borrow_mut()
+            .ingest("p", payload.as_bytes(), false, time_ms);
+        let changed = self.store.borrow_mut().take_changed();
+        (self.feeds.frame_listener())(&changed);
+    }
+}
+
+fn alarm_above_120() -> Vec<Threshold> {
+    serde_json::from_str(r#"[{"above": 120, "level": "alarm"}]"#).unwrap()
+}
+
+fn attribute(element: &Element, name: &str) -> String {
+    element.get_attribute(name).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn a_value_block_names_its_reading_and_level_and_says_when_it_is_not_current() {
+    let root = container();
+    let bench = Bench::new();
+    let (feed, freshness) = (
+        bench.feed,
+        bench
+            .liveness
+            .freshness_of(bench.feed, StalePolicy::After(2_000.0)),
+    );
+    let _block = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ValueBlock title="Pulse".to_string() unit="bpm".to_string() decimals=Some(0)
+                thresholds=alarm_above_120() feed freshness />
+        }
+    });
+    let group = wait_for(&root, "[role=group]", Duration::from_secs(2)).await;
+    assert_eq!(attribute(&group, "aria-label"), "Pulse: no data yet");
+    let notes = root
+        .query_selector(&format!("#{}", attribute(&group, "aria-describedby")))
+        .unwrap()
+        .expect("the description's element");
+    let live_region = root.query_selector("[role=status]").unwrap().unwrap();
+
+    bench.publish("138.2", 1_000.0);
+    wait_until("the reading", Duration::from_secs(2), || {
+        attribute(&group, "aria-label") == "Pulse: 138 bpm, Alarm: above 120 bpm"
+    })
+    .await;
+    assert_eq!(attribute(&group, "data-level"), "alarm");
+    assert_eq!(attribute(&group, "data-freshness"), "live");
+    assert_eq!(
+        live_region.text_content().as_deref(),
+        Some("Pulse: Alarm: above 120 bpm")
+    );
+    assert_eq!(notes.text_content().as_deref(), Some(""));
+
+    // The clock moves past the stale time; then the connection goes.
+    bench.set_now.set(4_000.0);
+    wait_until("the stale marker", Duration::from_secs(2), || {
+        notes.text_content().as_deref() == Some("Stale — last value 3 s ago")
+    })
+    .await;
+    assert_eq!(attribute(&group, "data-freshness"), "stale");
+    bench
+        .set_status
+        .set(ConnectionStatus::Reconnecting { in_secs: 2 });
+    wait_until("the connection marker", Duration::from_secs(2), || {
+        notes.text_content().as_deref() == Some("Connection lost — last value 3 s ago")
+    })
+    .await;
+
+    // Back, a value in range and then an unreadable one.
+    bench.set_status.set(ConnectionStatus::Connected);
+    bench.publish("72", 4_000.0);
+    wait_until("back in range", Duration::from_secs(2), || {
+        attribute(&group, "aria-label") == "Pulse: 72 bpm"
+    })
+    .await;
+    assert_eq!(
+        live_region.text_content().as_deref(),
+        Some("Pulse: back in range")
+    );
+    bench.publish("abc", 4_100.0);
+    wait_until("the problem line", Duration::from_secs(2), || {
+        notes.text_content().as_deref() == Some("not a number: abc")
+    })
+    .await;
+    assert_eq!(attribute(&group, "aria-label"), "Pulse: 72 bpm");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_gauge_is_a_meter_clamped_on_the_dial_with_the_true_value_in_words() {
+    let root = container();
+    let bench = Bench::new();
+    let (feed, freshness) = (
+        bench.feed,
+        bench
+            .liveness
+            .freshness_of(bench.feed, StalePolicy::Observed),
+    );
+    let _block = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Gauge title="Pulse dial".to_string() min=30.0 max=180.0 unit="bpm".to_string()
+                decimals=Some(0) thresholds=alarm_above_120() feed freshness />
+        }
+    });
+    let meter = wait_for(&root, "[role=meter]", Duration::from_secs(2)).await;
+    assert_eq!(attribute(&meter, "aria-label"), "Pulse dial");
+    assert_eq!(attribute(&meter, "aria-valuemin"), "30");
+    assert_eq!(attribute(&meter, "aria-valuemax"), "180");
+    assert_eq!(meter.get_attribute("aria-valuenow"), None);
+    assert_eq!(attribute(&meter, "aria-valuetext"), "no data yet");
+    let needle = root.query_selector("path.needle-arc").unwrap().unwrap();
+    assert_eq!(needle.get_attribute("d"), None, "no arc without a value");
+    let zone = root.query_selector("path.zone.alarm").unwrap();
+    assert!(
+        zone.is_some_and(|z| z.get_attribute("d").is_some()),
+        "the alarm zone is drawn"
+    );
+
+    bench.publish("72", 1_000.0);
+    wait_until("the value", Duration::from_secs(2), || {
+        attribute(&meter, "aria-valuenow") == "72"
+    })
+    .await;
+    assert_eq!(attribute(&meter, "aria-valuetext"), "72 bpm");
+    let arc_at_72 = attribute(&needle, "d");
+    assert!(arc_at_72.starts_with("M "), "{arc_at_72}");
+
+    bench.publish("250", 1_100.0);
+    wait_until("the clamped value", Duration::from_secs(2), || {
+        attribute(&meter, "aria-valuenow") == "180"
+    })
+    .await;
+    assert_eq!(
+        attribute(&meter, "aria-valuetext"),
+        "250 bpm, Alarm: above 120 bpm"
+    );
+    assert_ne!(attribute(&needle, "d"), arc_at_72);
+    let section = meter.closest("section").unwrap().unwrap();
+    assert_eq!(attribute(&section, "data-level"), "alarm");
     root.remove();
 }

@@ -10,8 +10,12 @@ use web_sys::HtmlCanvasElement;
 
 use super::chart_data::{window_points, y_range, Point};
 use super::element_width::use_element_width;
+use super::feed_notes::{unique_id, FeedNotes};
+use super::number_format::with_unit;
 use super::redraw_pacer::{min_interval_ms, Pace, RedrawPacer};
+use super::staleness::Freshness;
 use crate::app::FeedHandle;
+use crate::connection::wall_now_ms;
 use crate::feeds::Value;
 
 /// Canvas height in CSS pixels; the width follows the block.
@@ -19,7 +23,13 @@ const CHART_HEIGHT: u32 = 220;
 
 /// A line chart of one numeric feed over the last `window_secs` seconds.
 #[component]
-pub fn LineChart(title: String, unit: String, window_secs: u32, feed: FeedHandle) -> impl IntoView {
+pub fn LineChart(
+    title: String,
+    unit: String,
+    window_secs: u32,
+    feed: FeedHandle,
+    freshness: Memo<Freshness>,
+) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let latest = {
         let unit = unit.clone();
@@ -36,7 +46,8 @@ pub fn LineChart(title: String, unit: String, window_secs: u32, feed: FeedHandle
             None => format!("{title} chart, no data yet"),
         }
     };
-    let problem = move || feed.with(|f| f.last_error().map(str::to_owned)).flatten();
+    let notes_id = unique_id("chart-notes");
+    let described_by = notes_id.clone();
 
     // Redraw when the feed changed (at most once per frame), paced to what the canvas
     // can show (see redraw_pacer) — the only effect here, and it only syncs the canvas
@@ -53,7 +64,8 @@ pub fn LineChart(title: String, unit: String, window_secs: u32, feed: FeedHandle
         if width == 0 {
             return; // not laid out yet; the observer reports the width, and we redraw
         }
-        let now_ms = js_sys::Date::now();
+        // The samples' clock, so "now" and their times agree.
+        let now_ms = wall_now_ms();
         let interval = min_interval_ms(f64::from(window_secs), width);
         match pacer.try_update_value(|p| p.on_change(now_ms, interval)) {
             Some(Pace::DrawNow) => {}
@@ -81,26 +93,31 @@ pub fn LineChart(title: String, unit: String, window_secs: u32, feed: FeedHandle
 
     let heading = title.clone();
     view! {
-        <section class="block chart" aria-label=title>
+        <section class="block chart" aria-label=title
+            data-freshness=move || freshness.get().as_str()>
             <h2>{heading}</h2>
             <p class="latest" aria-hidden="true">{move || latest().unwrap_or_else(|| "–".into())}</p>
             <canvas node_ref=canvas role="img" aria-label=accessible_name
-                height=CHART_HEIGHT></canvas>
-            {move || problem().map(|p| view! { <p class="feed-problem">{p}</p> })}
+                aria-describedby=described_by height=CHART_HEIGHT></canvas>
+            <FeedNotes id=notes_id freshness feed />
         </section>
     }
 }
 
-/// A value with its unit, as text: `21.5 °C`.
+/// A value with its unit, as text: `21.5 °C` (numbers as the value block shows them
+/// without set decimals, so a huge one stays short).
 pub fn format_value(value: Value, unit: &str) -> String {
-    let number = match value {
-        Value::Number(n) => n.to_string(),
-        Value::Switch(on) => if on { "on" } else { "off" }.to_owned(),
-    };
+    match value {
+        Value::Number(n) => with_unit(n, None, unit),
+        Value::Switch(on) => with_unit_text(if on { "on" } else { "off" }, unit),
+    }
+}
+
+fn with_unit_text(text: &str, unit: &str) -> String {
     if unit.is_empty() {
-        number
+        text.to_owned()
     } else {
-        format!("{number} {unit}")
+        format!("{text} {unit}")
     }
 }
 
@@ -186,6 +203,7 @@ mod tests {
         assert_eq!(format_value(Value::Number(21.5), "°C"), "21.5 °C");
         assert_eq!(format_value(Value::Number(42.0), ""), "42");
         assert_eq!(format_value(Value::Switch(true), ""), "on");
+        assert_eq!(format_value(Value::Number(1e300), "K"), "1e300 K");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use mqtt_session::QoS;
 
+use super::feed_notes::{unique_id, FeedNotes};
+use super::staleness::Freshness;
 use crate::app::FeedHandle;
 use crate::connection::Connection;
 use crate::feeds::Value;
@@ -17,6 +19,7 @@ pub fn Toggle(
     on_payload: String,
     off_payload: String,
     feed: FeedHandle,
+    freshness: Memo<Freshness>,
     connection: Connection,
 ) -> impl IntoView {
     let confirmed = move || {
@@ -70,10 +73,14 @@ pub fn Toggle(
 
     let heading = title.clone();
     let section_name = title.clone();
+    let notes_id = unique_id("toggle-notes");
+    let described_by = notes_id.clone();
     view! {
-        <section class="block toggle" aria-label=section_name>
+        <section class="block toggle" aria-label=section_name
+            data-freshness=move || freshness.get().as_str()>
             <h2>{heading}</h2>
             <button type="button" class="switch" role="switch" aria-label=title
+                aria-describedby=described_by
                 aria-checked=move || if confirmed() == Some(true) { "true" } else { "false" }
                 aria-busy=move || if waiting().is_some() { "true" } else { "false" }
                 on:click=on_click>
@@ -81,6 +88,7 @@ pub fn Toggle(
                 <span class="state">{state_text}</span>
             </button>
             <p class="hint">{hint}</p>
+            <FeedNotes id=notes_id freshness feed />
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         </section>
     }

@@ -61,6 +61,16 @@ impl Clock {
     }
 }
 
+/// Wall-clock milliseconds now, on the clock samples are stamped with
+/// (`performance.timeOrigin + performance.now()`), so an age computed from it never
+/// includes the drift between that clock and `Date.now()` (which NTP may step).
+pub fn wall_now_ms() -> f64 {
+    PERFORMANCE.with(|p| match p {
+        Some(p) => p.time_origin() + p.now(),
+        None => js_sys::Date::now(),
+    })
+}
+
 impl Default for Clock {
     fn default() -> Self {
         Self::new()

@@ -2,13 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::validate;
+use crate::blocks::thresholds::Threshold;
 use crate::feeds::Decoding;
 
 /// Current schema version written into every dashboard.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A dashboard: a titled list of blocks.
+///
+/// Read through [`RawDashboard`], so a dashboard that exists is a valid one: every
+/// problem of every block is found when the JSON is read, and reported with the block
+/// and the field it is in (see [`super::validate`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawDashboard")]
 pub struct Dashboard {
     /// Schema version, for migrating older exports.
     pub version: u32,
@@ -18,19 +25,72 @@ pub struct Dashboard {
     pub blocks: Vec<Block>,
 }
 
-/// One block: a title and what it shows or controls.
+/// A dashboard as JSON holds it, blocks not yet read: each is read on its own so an
+/// error can say which block it is in.
+#[derive(Debug, Deserialize)]
+pub struct RawDashboard {
+    version: u32,
+    title: String,
+    blocks: Vec<serde_json::Value>,
+}
+
+impl TryFrom<RawDashboard> for Dashboard {
+    type Error = String;
+
+    fn try_from(raw: RawDashboard) -> Result<Self, String> {
+        if raw.version > SCHEMA_VERSION {
+            return Err(format!(
+                "dashboard schema version {} is newer than this app reads ({SCHEMA_VERSION})",
+                raw.version
+            ));
+        }
+        let mut blocks = Vec::with_capacity(raw.blocks.len());
+        let mut problems = Vec::new();
+        for (index, json) in raw.blocks.into_iter().enumerate() {
+            let name = validate::block_name(index, &json);
+            match Block::deserialize(json) {
+                Ok(block) => {
+                    problems.extend(
+                        validate::block_problems(&block)
+                            .into_iter()
+                            .map(|p| format!("{name}: {p}")),
+                    );
+                    blocks.push(block);
+                }
+                Err(e) => problems.push(format!("{name}: {e}")),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Dashboard {
+                version: raw.version,
+                title: raw.title,
+                blocks,
+            })
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+/// One block: a title, when its value counts as stale, and what it shows or controls.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Block {
     /// Visible title; also the accessible name of the block's control or chart.
     pub title: String,
+    /// Seconds without a new value after which the block says its value is stale.
+    /// Omitted: see [`crate::blocks::staleness`] (3 × the feed's usual interval, at least
+    /// 5 s, for blocks of readings; never by time for a toggle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_after_secs: Option<f64>,
     /// What kind of block, with its bindings and settings.
     #[serde(flatten)]
     pub kind: BlockKind,
 }
 
-/// The kinds of block and their settings.
+/// The kinds of block and their settings. Unknown settings are refused, so a typo
+/// (`"stale_after_sec"`, `"decimal"`) is reported instead of silently ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum BlockKind {
     /// A line chart of a numeric feed.
     LineChart {
@@ -56,17 +116,50 @@ pub enum BlockKind {
         #[serde(default = "default_off")]
         off_payload: String,
     },
+    /// The latest value of a numeric feed as a big number, coloured and labelled by the
+    /// threshold it crosses.
+    Value {
+        /// The feed's topic (or filter).
+        topic: String,
+        /// Unit shown after the value, e.g. `bpm`.
+        #[serde(default)]
+        unit: String,
+        /// Digits after the decimal point (0–10); omitted: the number as it came.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decimals: Option<u8>,
+        /// Bounds beyond which the value is a warning or an alarm.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        thresholds: Vec<Threshold>,
+    },
+    /// The latest value of a numeric feed on a dial from `min` to `max`.
+    Gauge {
+        /// The feed's topic (or filter).
+        topic: String,
+        /// The dial's left end.
+        min: f64,
+        /// The dial's right end; more than `min`.
+        max: f64,
+        /// Unit shown after the value, e.g. `%`.
+        #[serde(default)]
+        unit: String,
+        /// Digits after the decimal point (0–10); omitted: the number as it came.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decimals: Option<u8>,
+        /// Bounds beyond which the value is a warning or an alarm; drawn on the dial.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        thresholds: Vec<Threshold>,
+    },
 }
 
-fn default_window_secs() -> u32 {
+pub(super) fn default_window_secs() -> u32 {
     300
 }
 
-fn default_on() -> String {
+pub(super) fn default_on() -> String {
     "ON".into()
 }
 
-fn default_off() -> String {
+pub(super) fn default_off() -> String {
     "OFF".into()
 }
 
@@ -74,7 +167,9 @@ impl BlockKind {
     /// The feeds this block reads: (topic filter, how to decode it).
     pub fn bindings(&self) -> Vec<(String, Decoding)> {
         match self {
-            BlockKind::LineChart { topic, .. } => vec![(topic.clone(), Decoding::Number)],
+            BlockKind::LineChart { topic, .. }
+            | BlockKind::Value { topic, .. }
+            | BlockKind::Gauge { topic, .. } => vec![(topic.clone(), Decoding::Number)],
             BlockKind::Toggle {
                 state_topic,
                 on_payload,
@@ -89,38 +184,18 @@ impl BlockKind {
             )],
         }
     }
-}
 
-/// The dashboard the demo devices feed: a temperature chart and the heater switch.
-pub fn demo_dashboard() -> Dashboard {
-    Dashboard {
-        version: SCHEMA_VERSION,
-        title: "Home".into(),
-        blocks: vec![
-            Block {
-                title: "Temperature".into(),
-                kind: BlockKind::LineChart {
-                    topic: "demo/f/temperature".into(),
-                    unit: "°C".into(),
-                    window_secs: default_window_secs(),
-                },
-            },
-            Block {
-                title: "Heater".into(),
-                kind: BlockKind::Toggle {
-                    command_topic: "demo/f/control".into(),
-                    state_topic: "demo/f/heater".into(),
-                    on_payload: default_on(),
-                    off_payload: default_off(),
-                },
-            },
-        ],
+    /// True for blocks of readings (a stream of measurements), false for a reported
+    /// state: it decides the default stale time (see [`crate::blocks::staleness`]).
+    pub fn shows_readings(&self) -> bool {
+        !matches!(self, BlockKind::Toggle { .. })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dashboards::demo_dashboard;
 
     #[test]
     fn a_dashboard_survives_a_json_round_trip() {

@@ -1,10 +1,12 @@
-//! Renders a dashboard: one block component per block, each given only its own feeds.
+//! Renders a dashboard: one block component per block, each given only its own feeds
+//! and its own freshness.
 
 use leptos::prelude::*;
 
 use super::{BlockKind, Dashboard};
 use crate::app::{BoundDashboard, FeedsContext};
-use crate::blocks::{LineChart, Toggle};
+use crate::blocks::staleness::StalePolicy;
+use crate::blocks::{Gauge, LineChart, Liveness, Toggle, ValueBlock};
 use crate::connection::Connection;
 
 /// The open dashboard's blocks in a responsive grid.
@@ -14,6 +16,7 @@ pub fn DashboardView(
     bound: BoundDashboard,
     feeds: FeedsContext,
     connection: Connection,
+    liveness: Liveness,
 ) -> impl IntoView {
     let blocks = dashboard
         .blocks
@@ -30,20 +33,40 @@ pub fn DashboardView(
                 .into_any();
             };
             let feed = feeds.handle(first);
+            let policy =
+                StalePolicy::for_block(block.stale_after_secs, block.kind.shows_readings());
+            let freshness = liveness.freshness_of(feed, policy);
+            let title = block.title;
             match block.kind {
                 BlockKind::LineChart {
                     unit, window_secs, ..
-                } => view! { <LineChart title=block.title unit window_secs feed /> }.into_any(),
+                } => view! { <LineChart title unit window_secs feed freshness /> }.into_any(),
                 BlockKind::Toggle {
                     command_topic,
                     state_topic,
                     on_payload,
                     off_payload,
                 } => view! {
-                    <Toggle title=block.title command_topic state_topic on_payload off_payload
-                        feed connection />
+                    <Toggle title command_topic state_topic on_payload off_payload
+                        feed freshness connection />
                 }
                 .into_any(),
+                BlockKind::Value {
+                    unit,
+                    decimals,
+                    thresholds,
+                    ..
+                } => view! { <ValueBlock title unit decimals thresholds feed freshness /> }
+                    .into_any(),
+                BlockKind::Gauge {
+                    min,
+                    max,
+                    unit,
+                    decimals,
+                    thresholds,
+                    ..
+                } => view! { <Gauge title min max unit decimals thresholds feed freshness /> }
+                    .into_any(),
             }
         })
         .collect_view();

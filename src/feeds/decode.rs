@@ -37,19 +37,23 @@ impl Value {
 }
 
 /// Why a payload could not be read; shown next to the feed, never a panic.
+///
+/// The messages are what a block prints under its value ("not a number: abc"): short,
+/// and quoting the payload as it came (shortened), because the payload is what a user
+/// compares with what their device sends. Blocks render them as text, never as HTML.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecodeError {
     /// The payload is not UTF-8 text.
-    #[error("payload is not UTF-8 text ({len} bytes)")]
+    #[error("not text: {len} bytes of binary data")]
     NotText {
         /// Payload length in bytes.
         len: usize,
     },
     /// The text is not a finite number.
-    #[error("expected a number, got {0:?}")]
+    #[error("not a number: {0}")]
     NotANumber(String),
     /// The text is neither of the switch's payloads.
-    #[error("expected {on:?} or {off:?}, got {got:?}")]
+    #[error("neither {on} nor {off}: {got}")]
     NotOnOff {
         /// The on payload.
         on: String,
@@ -160,6 +164,33 @@ mod tests {
             panic!("garbage must not decode");
         };
         assert_eq!(quoted.chars().count(), EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn errors_read_as_the_block_shows_them() {
+        let err = |payload: &[u8], decoding: &Decoding| decode(decoding, payload).unwrap_err();
+        assert_eq!(
+            err(b"abc", &Decoding::Number).to_string(),
+            "not a number: abc"
+        );
+        assert_eq!(
+            err(b" 12,5 \n", &Decoding::Number).to_string(),
+            "not a number: 12,5"
+        );
+        assert_eq!(
+            err(b"maybe", &switch()).to_string(),
+            "neither ON nor OFF: maybe"
+        );
+        assert_eq!(
+            err(&[0xff, 0xfe], &Decoding::Number).to_string(),
+            "not text: 2 bytes of binary data"
+        );
+        let long = "y".repeat(100);
+        let shown = err(long.as_bytes(), &Decoding::Number).to_string();
+        assert_eq!(
+            shown,
+            format!("not a number: {}…", "y".repeat(EXCERPT_CHARS))
+        );
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Feed {
     samples: Ring<Sample>,
     last_error: Option<String>,
     messages: u64,
+    /// Has `+` or `#`: its errors name the topic, which the filter alone does not say.
+    wildcard: bool,
 }
 
 impl Feed {
@@ -54,7 +56,9 @@ impl Feed {
         self.samples.last()
     }
 
-    /// Why the most recent payload could not be read, until a good one arrives.
+    /// Why the most recent payload could not be read, until a good one arrives:
+    /// `not a number: abc`, prefixed with the topic (`home/a/t: not a number: abc`) when
+    /// the feed's filter has wildcards.
     pub fn last_error(&self) -> Option<&str> {
         self.last_error.as_deref()
     }
@@ -100,6 +104,7 @@ impl FeedStore {
             samples: Ring::new(capacity),
             last_error: None,
             messages: 0,
+            wildcard: filter.contains(['+', '#']),
         });
         self.changed_flag.push(false);
         if filter.contains(['+', '#']) {
@@ -150,7 +155,9 @@ impl FeedStore {
                     });
                     feed.last_error = None;
                 }
-                Err(e) => feed.last_error = Some(format!("{topic}: {e}")),
+                // Only unreadable messages allocate here.
+                Err(e) if feed.wildcard => feed.last_error = Some(format!("{topic}: {e}")),
+                Err(e) => feed.last_error = Some(e.to_string()),
             }
             if !changed_flag[id.0] {
                 changed_flag[id.0] = true;
@@ -250,10 +257,21 @@ mod tests {
         let feed = store.feed(id).unwrap();
         assert_eq!(feed.latest().unwrap().value, Value::Number(20.0));
         assert!(feed.latest().unwrap().retained);
-        assert_eq!(feed.last_error(), Some("t: expected a number, got \"hot\""));
+        assert_eq!(feed.last_error(), Some("not a number: hot"));
 
         store.ingest("t", b"21", false, 2.0);
         assert_eq!(store.feed(id).unwrap().last_error(), None);
+    }
+
+    #[test]
+    fn an_unreadable_payload_on_a_wildcard_feed_names_its_topic() {
+        let mut store = FeedStore::new();
+        let id = store.add_feed("home/+/t", Decoding::Number, 5).unwrap();
+        store.ingest("home/kitchen/t", b"warm", false, 0.0);
+        assert_eq!(
+            store.feed(id).unwrap().last_error(),
+            Some("home/kitchen/t: not a number: warm")
+        );
     }
 
     #[test]

@@ -182,6 +182,96 @@ impl Browser {
         .await
     }
 
+    /// Wait until the accessible description (the text of the elements its
+    /// `aria-describedby` names) of the element with `role` and `name` satisfies
+    /// `wanted`. Returns that description.
+    pub async fn wait_for_description(
+        &self,
+        role: &str,
+        name: impl Into<Name<'_>>,
+        what: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> String {
+        let name = name.into();
+        eventually(
+            &format!("{role} {name} to be described as {what}"),
+            || async {
+                let element = find_once(&self.client, role, name).await?;
+                let description = self.description_of(&element).await?;
+                if wanted(&description) {
+                    Ok(description)
+                } else {
+                    Err(format!("described as {description:?}"))
+                }
+            },
+        )
+        .await
+    }
+
+    /// The text of the elements `element`'s `aria-describedby` names, space-separated.
+    /// (WebDriver has no Get Computed Description; this is what it would compute for
+    /// the plain-text notes the app points at.)
+    pub async fn description_of(&self, element: &Element) -> Result<String, String> {
+        let arg = serde_json::to_value(element).map_err(|e| e.to_string())?;
+        let script =
+            "const ids = (arguments[0].getAttribute('aria-describedby') || '').split(/\\s+/);\n\
+                      return ids.map(id => document.getElementById(id))\n\
+                      .filter(e => e).map(e => e.textContent.trim()).join(' ');";
+        let value = self
+            .client
+            .execute(script, vec![arg])
+            .await
+            .map_err(|e| format!("cannot read the description: {e}"))?;
+        Ok(value.as_str().unwrap_or_default().to_string())
+    }
+
+    /// Resize the window to `width` × `height` CSS pixels (a phone's 360 px width, say).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .unwrap_or_else(|e| panic!("cannot resize the window to {width}x{height}: {e}"));
+    }
+
+    /// Take the focus away (no focus ring in a picture) and scroll to the top.
+    pub async fn blur_and_scroll_to_top(&self) {
+        self.client
+            .execute(
+                "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);",
+                vec![],
+            )
+            .await
+            .expect("cannot scroll to the top");
+    }
+
+    /// Scroll the element matching the CSS `selector` to the top of the viewport.
+    pub async fn scroll_to(&self, selector: &str) {
+        let element = self
+            .client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("no {selector}: {e}"));
+        let arg = serde_json::to_value(&element).expect("an element serializes");
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'start'});", vec![arg])
+            .await
+            .unwrap_or_else(|e| panic!("cannot scroll to {selector}: {e}"));
+    }
+
+    /// The page's layout width against its scrollable width: `(client, scroll)`.
+    pub async fn page_widths(&self) -> (u64, u64) {
+        let widths = self
+            .client
+            .execute(
+                "const d = document.documentElement; return [d.clientWidth, d.scrollWidth];",
+                vec![],
+            )
+            .await
+            .expect("cannot read the page's widths");
+        let width = |i: usize| widths.get(i).and_then(Value::as_u64).unwrap_or_default();
+        (width(0), width(1))
+    }
+
     /// The attribute's value now, on the element with `role` and `name`.
     pub async fn attribute_now(
         &self,
@@ -258,7 +348,7 @@ impl fmt::Display for Name<'_> {
 /// Elements that can have the roles the tests look for: anything with an explicit role
 /// and the HTML elements with implicit ones. The computed role decides, not this list.
 const CANDIDATES: &str = "[role], input, select, textarea, button, a[href], img, canvas, \
-                          output, progress, meter, h1, h2, h3, h4, h5, h6";
+                          output, progress, meter, section, h1, h2, h3, h4, h5, h6";
 
 /// Find the element whose computed role is `role` and whose computed accessible name
 /// matches `name`, as assistive technology sees them (WebDriver's Get Computed Role and
@@ -348,6 +438,37 @@ impl WebDriverCompatibleCommand for ElementQuery {
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::GET, None)
     }
+}
+
+/// Press Tab (starting from the first text field) until the focused element has `role`
+/// and the accessible name `name`; returns it. Fails if 60 presses do not reach it:
+/// the control cannot be reached from the keyboard.
+pub async fn tab_to(browser: &Browser, role: &str, name: &str) -> Element {
+    const TAB: &str = "\u{e004}";
+    let first = browser.find_by_role("textbox", "Broker URL").await;
+    first
+        .click()
+        .await
+        .expect("cannot focus the Broker URL field");
+    let mut seen = Vec::new();
+    for _ in 0..60 {
+        let active = browser
+            .client
+            .active_element()
+            .await
+            .expect("no focused element");
+        let found_role = computed_role(&active).await.unwrap_or_default();
+        let label = computed_label(&active).await.unwrap_or_default();
+        if found_role == role && label == name {
+            return active;
+        }
+        seen.push(format!("{found_role} {label:?}"));
+        active.send_keys(TAB).await.expect("cannot press Tab");
+    }
+    panic!(
+        "Tab never reached {role} {name:?}; focus went through [{}]",
+        seen.join(", ")
+    );
 }
 
 /// Clear a text field and type `text` into it.

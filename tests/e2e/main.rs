@@ -13,6 +13,7 @@
 //! also when it fails.
 
 mod app;
+mod blocks;
 mod browser;
 mod certs;
 mod conformance;
@@ -65,17 +66,25 @@ struct Setup {
 impl Setup {
     /// Mosquitto, the app (without page config) and a browser showing it.
     async fn start() -> Setup {
-        Self::start_with(Mosquitto::start).await
+        Self::start_with(Mosquitto::start, None).await
     }
 
     /// The same with a Mosquitto that keeps sessions across a clean restart.
     async fn start_persistent() -> Setup {
-        Self::start_with(Mosquitto::start_persistent).await
+        Self::start_with(Mosquitto::start_persistent, None).await
     }
 
-    async fn start_with(broker: fn(&TestCa) -> Mosquitto) -> Setup {
+    /// Mosquitto, and the app opening `dashboard` (given in its `feedboard.json`).
+    async fn start_with_dashboard(dashboard: serde_json::Value) -> Setup {
+        Self::start_with(Mosquitto::start, Some(json!({ "dashboard": dashboard }))).await
+    }
+
+    async fn start_with(
+        broker: fn(&TestCa) -> Mosquitto,
+        page_config: Option<serde_json::Value>,
+    ) -> Setup {
         // The app first: without FEEDBOARD_DIST there is nothing to test.
-        let app = app::serve(None).await;
+        let app = app::serve(page_config).await;
         let ca = TestCa::new();
         let broker = broker(&ca);
         let browser = Browser::start(&ca).await;
@@ -480,44 +489,79 @@ fn demo_broker_home_heater_round_trip() {
                 |name| !name.contains("no data") && name.chars().any(|c| c.is_ascii_digit()),
             )
             .await;
-        browser
-            .find_by_role("switch", "Heater")
-            .await
-            .click()
-            .await
-            .expect("cannot click the Heater switch");
+        // The ward's monitors (1 Hz) reach their value blocks, the home's humidity its dial.
+        for bed in 1..=3 {
+            for what in ["heart rate", "SpO2"] {
+                let prefix = format!("Bed {bed} {what}: ");
+                browser
+                    .wait_for_name("group", Name::Prefix(&prefix), "a reading", |name| {
+                        name.chars().any(|c| c.is_ascii_digit())
+                    })
+                    .await;
+            }
+        }
+        support::eventually("the humidity dial to show a value", || async {
+            let dial =
+                browser::find_once(&browser.client, "meter", Name::Exact("Humidity")).await?;
+            match browser::attribute_of(&dial, "aria-valuenow").await {
+                Some(now) if now.parse::<f64>().is_ok() => Ok(()),
+                other => Err(format!("aria-valuenow {other:?}")),
+            }
+        })
+        .await;
+
+        // The switch works from the keyboard: Tab to it, Space flips it.
+        let switch = browser::tab_to(&browser, "switch", "Heater").await;
+        switch.send_keys(" ").await.expect("cannot press Space");
         browser
             .wait_for_attribute("switch", "Heater", "aria-checked", Some("true"))
             .await;
 
-        // The README's picture: written only when asked, so test runs leave the
+        // The README's pictures: written only when asked, so test runs leave the
         // working tree alone.
-        if std::env::var_os("FEEDBOARD_SCREENSHOT").is_some_and(|v| v == "1") {
-            // A few more readings (one every 2 s), so the chart shows a line.
-            for _ in 0..3 {
-                let chart = browser
-                    .find_by_role("img", Name::Prefix("Temperature"))
-                    .await;
-                let drawn = browser.canvas_data_url(&chart).await;
-                support::eventually("the next temperature reading", || async {
-                    let chart =
-                        browser::find_once(&browser.client, "img", Name::Prefix("Temperature"))
+        let screenshots = std::env::var_os("FEEDBOARD_SCREENSHOT").is_some_and(|v| v == "1");
+        if screenshots {
+            // A few more readings (one every 2 s), so the chart shows a line, and bed 3
+            // in one of its episodes (the first about 20 s after the devices start), so
+            // the picture shows an alarm.
+            support::eventually_within(
+                Duration::from_secs(60),
+                "bed 3 to cross a threshold",
+                || async {
+                    let block =
+                        browser::find_once(&browser.client, "group", Name::Prefix("Bed 3 SpO2: "))
                             .await?;
-                    if browser.canvas_data_url(&chart).await != drawn {
-                        Ok(())
-                    } else {
-                        Err("the same chart".to_string())
+                    match browser::attribute_of(&block, "data-level").await.as_deref() {
+                        Some("alarm") => Ok(()),
+                        other => Err(format!("data-level {other:?}")),
                     }
-                })
+                },
+            )
+            .await;
+            // Tall enough for the whole dashboard; from the top, without the focus ring
+            // the keyboard left on the switch.
+            browser.resize(1280, 1700).await;
+            browser.blur_and_scroll_to_top().await;
+            save_screenshot(&browser, "docs/screenshot.png").await;
+        }
+
+        blocks::assert_no_horizontal_scrolling(&browser).await;
+        if screenshots {
+            // The ward's worst bed, as a phone shows it.
+            browser
+                .scroll_to(r#"[aria-label^="Bed 3 heart rate:"]"#)
                 .await;
-            }
-            let png = browser.screenshot().await;
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshot.png");
-            std::fs::write(&path, png)
-                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+            save_screenshot(&browser, "docs/screenshot-phone.png").await;
         }
         browser.close().await;
     });
+}
+
+/// Writes the viewport as a PNG to `path` (relative to the repository).
+async fn save_screenshot(browser: &Browser, path: &str) {
+    let png = browser.screenshot().await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::write(&path, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use crate::certs::TestCa;
 use crate::support::{free_port, run_tool, wait_for_port, ChildGuard, TempDir};
 
-/// May publish and subscribe to `demo/#`.
+/// May publish and subscribe to `demo/#` and `ward/#` (the built-in dashboard's topics).
 pub const ALICE: (&str, &str) = ("alice", "wonderland-42");
 /// May only subscribe to `demo/#`.
 pub const BOB: (&str, &str) = ("bob", "builder-42");
@@ -22,6 +22,7 @@ pub const BOB: (&str, &str) = ("bob", "builder-42");
 const ACL: &str = "\
 user alice
 topic readwrite demo/#
+topic readwrite ward/#
 
 user bob
 topic read demo/#

@@ -1,0 +1,171 @@
+//! The built-in dashboard: what the demo's simulated devices (crates/demo) publish.
+//! The page opens it when `feedboard.json` names no dashboard, as `cargo xtask demo`'s
+//! does not.
+
+use super::model::{default_off, default_on, default_window_secs, SCHEMA_VERSION};
+use super::{Block, BlockKind, Dashboard};
+use crate::blocks::thresholds::{Level, Threshold};
+
+/// The home (temperature chart, heater switch, humidity gauge) and the ward (heart rate
+/// and SpO2 of three beds, and a heart-rate dial for the bed that deteriorates).
+pub fn demo_dashboard() -> Dashboard {
+    let mut blocks = vec![
+        block(
+            "Temperature",
+            BlockKind::LineChart {
+                topic: "demo/f/temperature".into(),
+                unit: "°C".into(),
+                window_secs: default_window_secs(),
+            },
+        ),
+        block(
+            "Heater",
+            BlockKind::Toggle {
+                command_topic: "demo/f/control".into(),
+                state_topic: "demo/f/heater".into(),
+                on_payload: default_on(),
+                off_payload: default_off(),
+            },
+        ),
+        block(
+            "Humidity",
+            BlockKind::Gauge {
+                topic: "demo/f/humidity".into(),
+                min: 0.0,
+                max: 100.0,
+                unit: "%".into(),
+                decimals: Some(0),
+                thresholds: vec![
+                    labelled(below(30.0, Level::Warning), "Dry"),
+                    labelled(above(60.0, Level::Warning), "Humid"),
+                ],
+            },
+        ),
+    ];
+    for bed in 1..=3 {
+        blocks.push(block(
+            &format!("Bed {bed} heart rate"),
+            BlockKind::Value {
+                topic: format!("ward/bed-{bed}/f/heart-rate"),
+                unit: "bpm".into(),
+                decimals: Some(0),
+                thresholds: heart_rate_thresholds(),
+            },
+        ));
+        blocks.push(block(
+            &format!("Bed {bed} SpO2"),
+            BlockKind::Value {
+                topic: format!("ward/bed-{bed}/f/spo2"),
+                unit: "%".into(),
+                decimals: Some(0),
+                thresholds: spo2_thresholds(),
+            },
+        ));
+    }
+    blocks.push(block(
+        "Bed 3 heart rate dial",
+        BlockKind::Gauge {
+            topic: "ward/bed-3/f/heart-rate".into(),
+            min: 30.0,
+            max: 180.0,
+            unit: "bpm".into(),
+            decimals: Some(0),
+            thresholds: heart_rate_thresholds(),
+        },
+    ));
+    Dashboard {
+        version: SCHEMA_VERSION,
+        title: "Home and ward".into(),
+        blocks,
+    }
+}
+
+/// Adult resting heart rate: the demo ward's monitors alarm above 120 bpm
+/// (`feedboard_demo::devices::ward::HR_ALARM`); tachycardia starts at 100, and below 40
+/// is as urgent as above 120.
+fn heart_rate_thresholds() -> Vec<Threshold> {
+    vec![
+        labelled(above(120.0, Level::Alarm), "Very fast"),
+        labelled(below(40.0, Level::Alarm), "Very slow"),
+        labelled(above(100.0, Level::Warning), "Fast"),
+        labelled(below(50.0, Level::Warning), "Slow"),
+    ]
+}
+
+/// Oxygen saturation: below 92 % is the usual call-for-help line (as in NEWS2's top
+/// band); 92–93 % deserves a look.
+fn spo2_thresholds() -> Vec<Threshold> {
+    vec![below(92.0, Level::Alarm), below(94.0, Level::Warning)]
+}
+
+fn block(title: &str, kind: BlockKind) -> Block {
+    Block {
+        title: title.into(),
+        stale_after_secs: None,
+        kind,
+    }
+}
+
+fn above(bound: f64, level: Level) -> Threshold {
+    Threshold {
+        above: Some(bound),
+        below: None,
+        level,
+        label: None,
+    }
+}
+
+fn below(bound: f64, level: Level) -> Threshold {
+    Threshold {
+        above: None,
+        below: Some(bound),
+        level,
+        label: None,
+    }
+}
+
+fn labelled(threshold: Threshold, label: &str) -> Threshold {
+    Threshold {
+        label: Some(label.into()),
+        ..threshold
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboards::validate::block_problems;
+
+    #[test]
+    fn the_demo_dashboard_is_valid() {
+        for block in demo_dashboard().blocks {
+            assert_eq!(
+                block_problems(&block),
+                Vec::<String>::new(),
+                "{}",
+                block.title
+            );
+        }
+    }
+
+    #[test]
+    fn the_ward_shows_every_bed_and_the_home_keeps_its_chart_and_heater() {
+        let dashboard = demo_dashboard();
+        let titles: Vec<&str> = dashboard.blocks.iter().map(|b| b.title.as_str()).collect();
+        for title in [
+            "Temperature",
+            "Heater",
+            "Humidity",
+            "Bed 1 SpO2",
+            "Bed 3 heart rate",
+        ] {
+            assert!(titles.contains(&title), "{title} in {titles:?}");
+        }
+        let spo2 = dashboard.blocks.iter().find(|b| b.title == "Bed 2 SpO2");
+        let Some(BlockKind::Value { thresholds, .. }) = spo2.map(|b| &b.kind) else {
+            panic!("Bed 2 SpO2 is a value block");
+        };
+        let crossed = crate::blocks::thresholds::crossed(thresholds, 91.0);
+        assert_eq!(crossed.map(|t| t.level), Some(Level::Alarm));
+    }
+}

@@ -1,0 +1,195 @@
+//! The checks serde cannot make: ranges, relations between fields, and thresholds.
+//! A dashboard is untrusted input (imported, or from `feedboard.json`), so each problem
+//! names the block and the field, and none is a panic.
+
+use super::{Block, BlockKind};
+use crate::blocks::thresholds::Threshold;
+
+/// The most digits after the decimal point a block shows.
+pub const MAX_DECIMALS: u8 = 10;
+
+/// `block 3 ("SpO2")`: how errors name a block, by position (from 1) and, when the
+/// JSON has one, its title.
+pub fn block_name(index: usize, json: &serde_json::Value) -> String {
+    match json.get("title").and_then(serde_json::Value::as_str) {
+        Some(title) => format!("block {} ({title:?})", index + 1),
+        None => format!("block {}", index + 1),
+    }
+}
+
+/// Everything wrong with `block`, each as `field: what is wrong`; empty when valid.
+pub fn block_problems(block: &Block) -> Vec<String> {
+    let mut problems = Vec::new();
+    if block.title.trim().is_empty() {
+        problems.push(
+            "title: must not be empty (it names the block for everyone, screen readers too)".into(),
+        );
+    }
+    if let Some(secs) = block.stale_after_secs {
+        if !(secs.is_finite() && secs > 0.0) {
+            problems.push(format!(
+                "stale_after_secs: must be more than 0 seconds, got {secs}"
+            ));
+        }
+    }
+    match &block.kind {
+        BlockKind::LineChart { window_secs, .. } => {
+            if *window_secs == 0 {
+                problems.push("window_secs: must be at least 1 second".into());
+            }
+        }
+        BlockKind::Toggle {
+            on_payload,
+            off_payload,
+            ..
+        } => {
+            if on_payload.trim() == off_payload.trim() {
+                problems.push(format!(
+                    "off_payload: must differ from on_payload (both {on_payload:?})"
+                ));
+            }
+        }
+        BlockKind::Value {
+            decimals,
+            thresholds,
+            ..
+        } => {
+            check_decimals(*decimals, &mut problems);
+            check_thresholds(thresholds, &mut problems);
+        }
+        BlockKind::Gauge {
+            min,
+            max,
+            decimals,
+            thresholds,
+            ..
+        } => {
+            if !(min.is_finite() && max.is_finite()) {
+                problems.push(format!(
+                    "min, max: must be finite numbers, got {min} and {max}"
+                ));
+            } else if min >= max {
+                problems.push(format!(
+                    "min: must be less than max, got min {min} and max {max}"
+                ));
+            }
+            check_decimals(*decimals, &mut problems);
+            check_thresholds(thresholds, &mut problems);
+        }
+    }
+    problems
+}
+
+fn check_decimals(decimals: Option<u8>, problems: &mut Vec<String>) {
+    if let Some(d) = decimals.filter(|d| *d > MAX_DECIMALS) {
+        problems.push(format!("decimals: at most {MAX_DECIMALS}, got {d}"));
+    }
+}
+
+fn check_thresholds(thresholds: &[Threshold], problems: &mut Vec<String>) {
+    for (i, threshold) in thresholds.iter().enumerate() {
+        if let Some(problem) = threshold.problem() {
+            problems.push(format!("thresholds[{i}]: {problem}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dashboards::Dashboard;
+
+    /// The error reading a dashboard whose only block is `block` (JSON object fields).
+    fn error_for(block: &str) -> String {
+        let json = format!(
+            r#"{{"version":1,"title":"t","blocks":[{{"title":"ok","type":"value","topic":"a"}},{{{block}}}]}}"#
+        );
+        serde_json::from_str::<Dashboard>(&json)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_gauge_whose_min_is_not_below_its_max_is_refused_naming_block_and_field() {
+        let err = error_for(r#""title":"Dial","type":"gauge","topic":"a","min":10,"max":10"#);
+        assert!(
+            err.starts_with(
+                r#"block 2 ("Dial"): min: must be less than max, got min 10 and max 10"#
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn too_many_decimals_are_refused() {
+        let err = error_for(r#""title":"V","type":"value","topic":"a","decimals":11"#);
+        assert!(
+            err.starts_with(r#"block 2 ("V"): decimals: at most 10, got 11"#),
+            "{err}"
+        );
+        // Out of the field's type: serde's message, still naming the block.
+        let err = error_for(r#""title":"V","type":"value","topic":"a","decimals":-1"#);
+        assert!(
+            err.starts_with(r#"block 2 ("V"): invalid value: integer `-1`"#),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_stale_time_must_be_positive() {
+        for bad in ["-1", "0"] {
+            let err = error_for(&format!(
+                r#""title":"C","type":"line_chart","topic":"a","stale_after_secs":{bad}"#
+            ));
+            assert!(
+                err.starts_with(&format!(
+                    r#"block 2 ("C"): stale_after_secs: must be more than 0 seconds, got {bad}"#
+                )),
+                "{err}"
+            );
+        }
+        assert_eq!(
+            error_for(r#""title":"C","type":"line_chart","topic":"a","stale_after_secs":2.5"#),
+            ""
+        );
+    }
+
+    #[test]
+    fn a_threshold_with_both_or_no_bounds_is_refused_with_its_index() {
+        let err = error_for(
+            r#""title":"V","type":"value","topic":"a","thresholds":[{"below":1,"level":"warning"},{"below":1,"above":2,"level":"alarm"}]"#,
+        );
+        assert!(
+            err.starts_with(r#"block 2 ("V"): thresholds[1]: give `above` or `below`, not both"#),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_settings_are_refused_so_typos_show() {
+        let err = error_for(r#""title":"V","type":"value","topic":"a","stale_after_sec":5"#);
+        assert!(err.contains("unknown field `stale_after_sec`"), "{err}");
+        assert!(err.starts_with(r#"block 2 ("V")"#), "{err}");
+    }
+
+    #[test]
+    fn every_problem_of_every_block_is_reported_at_once() {
+        let err = error_for(
+            r#""title":"","type":"toggle","command_topic":"c","state_topic":"s","on_payload":"X","off_payload":"X","stale_after_secs":-3"#,
+        );
+        for part in [
+            "title: must not be empty",
+            "stale_after_secs: must be more than 0 seconds, got -3",
+            "off_payload: must differ from on_payload",
+        ] {
+            assert!(err.contains(part), "{part:?} in {err}");
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_version_is_refused() {
+        let err = serde_json::from_str::<Dashboard>(r#"{"version":2,"title":"t","blocks":[]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("version 2 is newer"), "{err}");
+    }
+}
