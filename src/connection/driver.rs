@@ -1,7 +1,7 @@
 //! The browser driver: one `WebSocket`, one timer, and the sans-IO session between them.
 //!
 //! Every input (socket opened, bytes, socket closed, timer fired, a user command) goes
-//! into the session, then [`Driver::pump`] drains its events, sends what it has to send
+//! into the session, then `Driver::pump` drains its events, sends what it has to send
 //! in one `ws.send` per turn (batched acks are about twice as fast as one send each),
 //! and re-arms the single timer at `poll_timeout`. Messages go into the feed store; the
 //! UI hears about them once per animation frame, never per message.
