@@ -56,6 +56,26 @@ pub struct Threshold {
 }
 
 impl Threshold {
+    /// Crossed by values greater than `bound`, unlabelled.
+    pub fn above(bound: f64, level: Level) -> Self {
+        Self {
+            above: Some(bound),
+            below: None,
+            level,
+            label: None,
+        }
+    }
+
+    /// Crossed by values less than `bound`, unlabelled.
+    pub fn below(bound: f64, level: Level) -> Self {
+        Self {
+            above: None,
+            below: Some(bound),
+            level,
+            label: None,
+        }
+    }
+
     /// True when `value` lies beyond the bound. A threshold that is not valid (both
     /// bounds or none) is never crossed: validation reports it instead.
     pub fn is_crossed_by(&self, value: f64) -> bool {
@@ -112,39 +132,21 @@ pub fn crossed(thresholds: &[Threshold], value: f64) -> Option<&Threshold> {
 mod tests {
     use super::*;
 
-    fn above(bound: f64, level: Level) -> Threshold {
-        Threshold {
-            above: Some(bound),
-            below: None,
-            level,
-            label: None,
-        }
-    }
-
-    fn below(bound: f64, level: Level) -> Threshold {
-        Threshold {
-            above: None,
-            below: Some(bound),
-            level,
-            label: None,
-        }
-    }
-
     #[test]
     fn a_bound_is_crossed_strictly_beyond_it() {
-        assert!(below(92.0, Level::Alarm).is_crossed_by(91.9));
-        assert!(!below(92.0, Level::Alarm).is_crossed_by(92.0));
-        assert!(above(120.0, Level::Alarm).is_crossed_by(121.0));
-        assert!(!above(120.0, Level::Alarm).is_crossed_by(120.0));
+        assert!(Threshold::below(92.0, Level::Alarm).is_crossed_by(91.9));
+        assert!(!Threshold::below(92.0, Level::Alarm).is_crossed_by(92.0));
+        assert!(Threshold::above(120.0, Level::Alarm).is_crossed_by(121.0));
+        assert!(!Threshold::above(120.0, Level::Alarm).is_crossed_by(120.0));
     }
 
     #[test]
     fn the_highest_level_wins_then_the_first_listed() {
         let heart_rate = [
-            above(100.0, Level::Warning),
-            above(120.0, Level::Alarm),
-            below(50.0, Level::Warning),
-            below(40.0, Level::Alarm),
+            Threshold::above(100.0, Level::Warning),
+            Threshold::above(120.0, Level::Alarm),
+            Threshold::below(50.0, Level::Warning),
+            Threshold::below(40.0, Level::Alarm),
         ];
         assert_eq!(crossed(&heart_rate, 72.0), None);
         assert_eq!(crossed(&heart_rate, 110.0), Some(&heart_rate[0]));
@@ -152,33 +154,36 @@ mod tests {
         assert_eq!(crossed(&heart_rate, 45.0), Some(&heart_rate[2]));
         assert_eq!(crossed(&heart_rate, 30.0), Some(&heart_rate[3]));
 
-        let twice = [above(10.0, Level::Warning), above(5.0, Level::Warning)];
+        let twice = [
+            Threshold::above(10.0, Level::Warning),
+            Threshold::above(5.0, Level::Warning),
+        ];
         assert_eq!(crossed(&twice, 11.0), Some(&twice[0]));
     }
 
     #[test]
     fn a_crossed_threshold_reads_as_its_level_and_bound_or_label() {
-        let low = below(92.0, Level::Alarm);
+        let low = Threshold::below(92.0, Level::Alarm);
         assert_eq!(low.alert_text(Some(0), "%"), "Alarm: below 92 %");
         let labelled = Threshold {
             label: Some("Fast".into()),
-            ..above(100.0, Level::Warning)
+            ..Threshold::above(100.0, Level::Warning)
         };
         assert_eq!(labelled.alert_text(None, "bpm"), "Warning: Fast");
     }
 
     #[test]
     fn a_threshold_needs_exactly_one_finite_bound() {
-        assert_eq!(below(1.0, Level::Warning).problem(), None);
+        assert_eq!(Threshold::below(1.0, Level::Warning).problem(), None);
         let both = Threshold {
             above: Some(1.0),
-            ..below(0.0, Level::Warning)
+            ..Threshold::below(0.0, Level::Warning)
         };
         assert!(both.problem().unwrap().contains("not both"));
         assert!(!both.is_crossed_by(5.0));
         let neither = Threshold {
             below: None,
-            ..below(0.0, Level::Warning)
+            ..Threshold::below(0.0, Level::Warning)
         };
         assert!(neither.problem().is_some());
     }
@@ -186,7 +191,7 @@ mod tests {
     #[test]
     fn thresholds_read_from_json_and_refuse_unknown_fields() {
         let t: Threshold = serde_json::from_str(r#"{"below": 92, "level": "alarm"}"#).unwrap();
-        assert_eq!(t, below(92.0, Level::Alarm));
+        assert_eq!(t, Threshold::below(92.0, Level::Alarm));
         let err =
             serde_json::from_str::<Threshold>(r#"{"bellow": 92, "level": "alarm"}"#).unwrap_err();
         assert!(err.to_string().contains("unknown field `bellow`"), "{err}");

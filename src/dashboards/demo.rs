@@ -36,8 +36,8 @@ pub fn demo_dashboard() -> Dashboard {
                 unit: "%".into(),
                 decimals: Some(0),
                 thresholds: vec![
-                    labelled(below(30.0, Level::Warning), "Dry"),
-                    labelled(above(60.0, Level::Warning), "Humid"),
+                    labelled(Threshold::below(30.0, Level::Warning), "Dry"),
+                    labelled(Threshold::above(60.0, Level::Warning), "Humid"),
                 ],
             },
         ),
@@ -85,17 +85,20 @@ pub fn demo_dashboard() -> Dashboard {
 /// is as urgent as above 120.
 fn heart_rate_thresholds() -> Vec<Threshold> {
     vec![
-        labelled(above(120.0, Level::Alarm), "Very fast"),
-        labelled(below(40.0, Level::Alarm), "Very slow"),
-        labelled(above(100.0, Level::Warning), "Fast"),
-        labelled(below(50.0, Level::Warning), "Slow"),
+        labelled(Threshold::above(120.0, Level::Alarm), "Very fast"),
+        labelled(Threshold::below(40.0, Level::Alarm), "Very slow"),
+        labelled(Threshold::above(100.0, Level::Warning), "Fast"),
+        labelled(Threshold::below(50.0, Level::Warning), "Slow"),
     ]
 }
 
 /// Oxygen saturation: below 92 % is the usual call-for-help line (as in NEWS2's top
 /// band); 92–93 % deserves a look.
 fn spo2_thresholds() -> Vec<Threshold> {
-    vec![below(92.0, Level::Alarm), below(94.0, Level::Warning)]
+    vec![
+        Threshold::below(92.0, Level::Alarm),
+        Threshold::below(94.0, Level::Warning),
+    ]
 }
 
 fn block(title: &str, kind: BlockKind) -> Block {
@@ -103,24 +106,6 @@ fn block(title: &str, kind: BlockKind) -> Block {
         title: title.into(),
         stale_after_secs: None,
         kind,
-    }
-}
-
-fn above(bound: f64, level: Level) -> Threshold {
-    Threshold {
-        above: Some(bound),
-        below: None,
-        level,
-        label: None,
-    }
-}
-
-fn below(bound: f64, level: Level) -> Threshold {
-    Threshold {
-        above: None,
-        below: Some(bound),
-        level,
-        label: None,
     }
 }
 
