@@ -98,16 +98,17 @@ impl FeedStore {
     ) -> Result<FeedId, String> {
         validate_topic_filter(filter).map_err(|e| format!("{filter:?}: {e}"))?;
         let id = FeedId(self.feeds.len());
+        let wildcard = filter.contains(['+', '#']);
         self.feeds.push(Feed {
             filter: filter.to_owned(),
             decoding,
             samples: Ring::new(capacity),
             last_error: None,
             messages: 0,
-            wildcard: filter.contains(['+', '#']),
+            wildcard,
         });
         self.changed_flag.push(false);
-        if filter.contains(['+', '#']) {
+        if wildcard {
             self.wildcard.push(id);
         } else {
             self.exact.entry(filter.to_owned()).or_default().push(id);
