@@ -1755,18 +1755,7 @@ mod tests {
             (0u8..16, prop::collection::vec(piece, 0..8)).prop_map(|(flags, pieces)| {
                 let body = pieces.concat();
                 let mut frame = vec![0x30 | flags];
-                let mut len = body.len();
-                loop {
-                    let mut byte = (len % 128) as u8;
-                    len /= 128;
-                    if len > 0 {
-                        byte |= 0x80;
-                    }
-                    frame.push(byte);
-                    if len == 0 {
-                        break;
-                    }
-                }
+                frame.extend(varint(body.len(), 1));
                 frame.extend(body);
                 frame
             })
