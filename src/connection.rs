@@ -4,6 +4,7 @@
 mod clock;
 pub mod describe;
 pub mod driver;
+mod inlet;
 pub mod settings;
 pub mod startup;
 pub mod status;

@@ -15,10 +15,11 @@ use leptos::prelude::*;
 use mqtt_session::{Event, Instant, QoS, Session};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+use web_sys::{BinaryType, CloseEvent, WebSocket};
 
 use super::clock::Clock;
 use super::describe;
+use super::inlet::{FrameHandler, InletSlot};
 use super::turn_end::TurnEndTimer;
 use super::{BrokerUrl, ConnectionSettings, ConnectionStatus};
 use crate::feeds::{FeedId, FeedStore};
@@ -175,7 +176,8 @@ struct Socket {
     ws: WebSocket,
     opened: bool,
     _on_open: Closure<dyn FnMut()>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    /// Where its frames arrive (see inlet.rs); freed after `onmessage` is detached.
+    _frames: InletSlot,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
 }
 
@@ -205,8 +207,9 @@ struct Driver {
     frame_scheduled: bool,
     /// Bytes the session produced that are not on the socket yet.
     outbox: Vec<u8>,
-    /// The current inbound frame, copied out of JS memory into a buffer reused frame
-    /// after frame: its length is its capacity, the frame is a prefix.
+    /// The current inbound frame, written by frame.js into this buffer, reused frame
+    /// after frame: the frame is a prefix. Moves only in `inbox_room` and when a
+    /// `receive_frame` gives it back (the inlet's contract, see inlet.rs).
     inbox: Vec<u8>,
     /// Sends `outbox` at the end of this event-loop turn (set right after construction:
     /// its callback needs the driver's `Weak`).
@@ -422,10 +425,13 @@ impl Driver {
                 d.session.handle_transport_open(now);
             });
         });
-        let weak = self.this.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            with_current_socket(&weak, generation, Flush::Batched, |d| d.receive_frame(&e));
-        });
+        let frames = InletSlot::attach(
+            &ws,
+            Rc::new(SocketFrames {
+                driver: self.this.clone(),
+                generation,
+            }),
+        );
         let weak = self.this.clone();
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
             let reason = describe::socket_closed(e.code(), &e.reason());
@@ -435,40 +441,40 @@ impl Driver {
             });
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         self.socket = Some(Socket {
             ws,
             opened: false,
             _on_open: on_open,
-            _on_message: on_message,
+            _frames: frames,
             _on_close: on_close,
         });
         Ok(())
     }
 
-    /// One frame from the socket into the session: two calls into JS (the copy and the
-    /// event's time), nothing allocated unless the frame is the largest yet.
-    fn receive_frame(&mut self, event: &MessageEvent) {
-        let mut length = copy_frame(event, &mut self.inbox);
-        if length > 0 && length as usize > self.inbox.len() {
-            self.inbox.resize(length as usize, 0);
-            length = copy_frame(event, &mut self.inbox);
+    /// Room for an inbound frame of `length` bytes: the inbox's address in wasm memory.
+    fn inbox_room(&mut self, length: usize) -> usize {
+        if self.inbox.len() < length {
+            self.inbox.resize(length, 0);
         }
-        // A text frame (-1) is not MQTT: ignored, as the raw page ignores it.
-        let Some(frame) = usize::try_from(length)
-            .ok()
-            .and_then(|n| self.inbox.get(..n))
-        else {
-            return;
+        self.inbox.as_ptr().addr()
+    }
+
+    /// The frame frame.js wrote into the inbox, into the session; nothing allocated.
+    /// Returns true when the inbox was given back after a huge frame.
+    fn receive_frame(&mut self, length: usize, time_stamp_ms: f64) -> bool {
+        let Some(frame) = self.inbox.get(..length) else {
+            return false; // not written by the inlet's contract: nothing to read
         };
         self.counters.bytes_in += frame.len() as u64;
-        let now = self.clock.at_event(event.time_stamp());
+        let now = self.clock.at_event(time_stamp_ms);
         self.session.handle_bytes(now, frame);
         if self.inbox.len() > INBOX_KEEP {
             // One huge frame should not pin its size for the page's lifetime.
             self.inbox = vec![0; INBOX_START];
+            return true;
         }
+        false
     }
 
     /// Sends everything pending in one `ws.send`.
@@ -555,10 +561,26 @@ fn with_current_socket(
 const INBOX_START: usize = 4 * 1024;
 const INBOX_KEEP: usize = 1024 * 1024;
 
-#[wasm_bindgen(module = "/src/connection/frame.js")]
-extern "C" {
-    /// See frame.js: the frame's length, copied into `into` when it fits; -1 for text.
-    fn copy_frame(event: &MessageEvent, into: &mut [u8]) -> i32;
+/// Frames of one socket of the driver: ignored once the driver moved to another socket.
+struct SocketFrames {
+    driver: Weak<RefCell<Driver>>,
+    generation: u64,
+}
+
+impl FrameHandler for SocketFrames {
+    fn room(&self, length: usize) -> Option<usize> {
+        let this = self.driver.upgrade()?;
+        let mut d = this.borrow_mut();
+        (d.socket_generation == self.generation && d.socket.is_some()).then(|| d.inbox_room(length))
+    }
+
+    fn arrived(&self, length: usize, time_stamp_ms: f64) -> bool {
+        let mut given_back = false;
+        with_current_socket(&self.driver, self.generation, Flush::Batched, |d| {
+            given_back = d.receive_frame(length, time_stamp_ms);
+        });
+        given_back
+    }
 }
 
 fn random_seed() -> u64 {

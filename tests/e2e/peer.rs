@@ -25,7 +25,9 @@ impl Peer {
         let mut options = MqttOptions::new(name, "127.0.0.1", port);
         options
             .set_credentials(user, password)
-            .set_keep_alive(Duration::from_secs(5));
+            .set_keep_alive(Duration::from_secs(5))
+            // rumqttc's default (10 KiB) is smaller than what some tests publish.
+            .set_max_packet_size(1 << 20, 1 << 20);
         let (client, mut event_loop) = AsyncClient::new(options, 32);
         let (tx, incoming) = mpsc::unbounded_channel();
         let event_loop = tokio::spawn(async move {
