@@ -4,6 +4,7 @@
 //! per animation frame the UI asks which feeds changed. Nothing here fires per message.
 
 pub mod decode;
+pub mod number_text;
 pub mod ring;
 pub mod store;
 

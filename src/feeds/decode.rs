@@ -99,7 +99,7 @@ pub fn decode(decoding: &Decoding, payload: &[u8]) -> Result<Value, DecodeError>
 }
 
 fn parse_number(text: &str) -> Result<f64, DecodeError> {
-    let plain = text.parse::<f64>().ok();
+    let plain = super::number_text::parse_f64(text);
     let number = plain.or_else(|| adafruit_value(text));
     match number {
         Some(n) if n.is_finite() => Ok(n),
@@ -115,7 +115,7 @@ fn adafruit_value(text: &str) -> Option<f64> {
     let json: serde_json::Value = serde_json::from_str(text).ok()?;
     match json.get("value")? {
         serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::String(s) => super::number_text::parse_f64(s.trim()),
         _ => None,
     }
 }

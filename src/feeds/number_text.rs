@@ -1,0 +1,153 @@
+//! Reading a number from a payload's text: `str::parse::<f64>`'s answer, sooner for the
+//! plain decimals sensors send (`21.5`, `-3`, `000042`).
+//!
+//! The general parser was the app's largest single cost per message in the browser
+//! profile (docs/benchmarks.md). Up to 15 significant digits and 22 digits after the
+//! point, the digits form an integer below 2^53 and the divisor a power of ten below
+//! 10^23, both exact as `f64`, so one IEEE division gives the correctly rounded value —
+//! the same bits `str::parse` gives (Clinger's fast path). Anything else (exponents,
+//! more digits, `inf`, garbage) goes to `str::parse`.
+
+/// `text` read as `str::parse::<f64>` reads it, `None` where that fails.
+pub fn parse_f64(text: &str) -> Option<f64> {
+    plain_decimal(text).or_else(|| text.parse().ok())
+}
+
+/// Exact powers of ten as `f64`: 10^0 through 10^22.
+const POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Most significant digits whose integer is exact in an `f64` (10^15 < 2^53).
+const MAX_SIGNIFICANT: u32 = 15;
+
+/// `[+-]digits[.digits]` within the fast path's limits; `None` for anything else.
+fn plain_decimal(text: &str) -> Option<f64> {
+    let (negative, digits) = match text.as_bytes().split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, text.as_bytes()),
+    };
+    let mut mantissa: u64 = 0;
+    let mut significant = 0;
+    let mut after_point: Option<usize> = None;
+    let mut any_digit = false;
+    for &byte in digits {
+        match byte {
+            b'0'..=b'9' => {
+                any_digit = true;
+                // Leading zeros add nothing to the integer, so they do not count.
+                if mantissa != 0 || byte != b'0' {
+                    significant += 1;
+                    if significant > MAX_SIGNIFICANT {
+                        return None;
+                    }
+                }
+                mantissa = mantissa * 10 + u64::from(byte - b'0');
+                if let Some(count) = after_point.as_mut() {
+                    *count += 1;
+                }
+            }
+            b'.' if after_point.is_none() => after_point = Some(0),
+            _ => return None,
+        }
+    }
+    if !any_digit {
+        return None;
+    }
+    let divisor = *POWERS_OF_TEN.get(after_point.unwrap_or(0))?;
+    let magnitude = mantissa as f64 / divisor;
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Same bits as the standard parser (so `-0` stays negative zero), or both refuse.
+    fn agrees_with_std(text: &str) {
+        let ours = parse_f64(text).map(f64::to_bits);
+        let std = text.parse::<f64>().ok().map(f64::to_bits);
+        assert_eq!(ours, std, "{text:?}");
+    }
+
+    #[test]
+    fn plain_decimals_read_as_the_standard_parser_reads_them() {
+        for text in [
+            "21.5",
+            "-3",
+            "+7",
+            "0",
+            "-0",
+            "0.1",
+            "0.3",
+            ".5",
+            "5.",
+            "000042",
+            "00000000000000000000000000012345",
+            "123456789012345",
+            "0.0000000000000000000001",
+            "9007199254740993",
+            "1234567890123456789",
+            "0.12345678901234567890123",
+            "999999999999999.9",
+            "3.141592653589793",
+        ] {
+            agrees_with_std(text);
+        }
+    }
+
+    #[test]
+    fn other_forms_fall_back_to_the_standard_parser() {
+        for text in [
+            "1e5",
+            "-2.5E-3",
+            "inf",
+            "-infinity",
+            "NaN",
+            "",
+            "-",
+            "+",
+            ".",
+            "1.2.3",
+            "1,5",
+            "12a",
+            " 1",
+            "0x10",
+            "--1",
+        ] {
+            agrees_with_std(text);
+        }
+    }
+
+    #[test]
+    fn many_generated_decimals_read_as_the_standard_parser_reads_them() {
+        // A small deterministic generator: digits, points and signs in many lengths,
+        // including ones just past the fast path's limits.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for _ in 0..200_000 {
+            let mut text = String::new();
+            match next(4) {
+                0 => text.push('-'),
+                1 => text.push('+'),
+                _ => {}
+            }
+            let length = 1 + next(26);
+            let point_at = next(length + 3);
+            for i in 0..length {
+                if i == point_at {
+                    text.push('.');
+                }
+                text.push(char::from(b'0' + next(10) as u8));
+            }
+            agrees_with_std(&text);
+        }
+    }
+}
