@@ -2,7 +2,10 @@
 //! its feeds (and, for controls, the connection), nothing else — plus its
 //! [`staleness::Freshness`], which every block shows the same way ([`feed_notes`]).
 
+pub mod button;
 pub mod chart_data;
+pub mod color_picker;
+pub mod command;
 pub mod element_width;
 pub mod feed_notes;
 pub mod gauge;
@@ -10,14 +13,21 @@ pub mod gauge_geometry;
 pub mod line_chart;
 pub mod liveness;
 pub mod number_format;
+pub mod number_pad;
 pub mod redraw_pacer;
+pub mod reported;
+pub mod slider;
 pub mod staleness;
 pub mod thresholds;
 pub mod toggle;
 pub mod value;
 
+pub use button::PushButton;
+pub use color_picker::ColorPicker;
 pub use gauge::Gauge;
 pub use line_chart::LineChart;
 pub use liveness::Liveness;
+pub use number_pad::NumberPad;
+pub use slider::Slider;
 pub use toggle::Toggle;
 pub use value::ValueBlock;

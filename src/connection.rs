@@ -2,6 +2,7 @@
 //! runs an `mqtt_session::Session` over a WebSocket.
 
 mod clock;
+pub mod delivery;
 pub mod describe;
 pub mod driver;
 mod inlet;
@@ -11,6 +12,7 @@ pub mod status;
 mod turn_end;
 
 pub use clock::wall_now_ms;
+pub use delivery::Delivery;
 pub use driver::{Connection, ConnectionCounters};
 pub use settings::{BrokerUrl, ConnectionSettings, SettingsError};
 pub use status::ConnectionStatus;

@@ -2,25 +2,23 @@
 //! device confirmed on its state topic — never just the optimistic click.
 
 use leptos::prelude::*;
-use mqtt_session::QoS;
 
+use super::command::{CommandStatus, Commander};
 use super::feed_notes::{unique_id, FeedNotes};
 use super::staleness::Freshness;
 use crate::app::FeedHandle;
-use crate::connection::Connection;
 use crate::feeds::Value;
 
 /// A switch bound to a command topic and a state topic.
 #[component]
 pub fn Toggle(
     title: String,
-    command_topic: String,
+    commander: Commander,
     state_topic: String,
     on_payload: String,
     off_payload: String,
     feed: FeedHandle,
     freshness: Memo<Freshness>,
-    connection: Connection,
 ) -> impl IntoView {
     let confirmed = move || {
         feed.with(|f| match f.latest().map(|s| s.value) {
@@ -38,20 +36,12 @@ pub fn Toggle(
             .filter(|(_, asked_at)| feed.version.get() == *asked_at)
             .map(|(want, _)| want)
     };
-    let problem = RwSignal::new(None::<String>);
 
-    let on_click = {
-        let command_topic = command_topic.clone();
-        move |_| {
-            let want = !confirmed().unwrap_or(false);
-            let payload = if want { &on_payload } else { &off_payload };
-            match connection.publish(&command_topic, payload, QoS::AtLeastOnce, false) {
-                Ok(()) => {
-                    problem.set(None);
-                    requested.set(Some((want, feed.version.get_untracked())));
-                }
-                Err(e) => problem.set(Some(e)),
-            }
+    let on_click = move |_| {
+        let want = !confirmed().unwrap_or(false);
+        let payload = if want { &on_payload } else { &off_payload };
+        if commander.send(payload) {
+            requested.set(Some((want, feed.version.get_untracked())));
         }
     };
 
@@ -64,6 +54,7 @@ pub fn Toggle(
     };
     let hint = {
         let state_topic = state_topic.clone();
+        let command_topic = commander.topic();
         move || match (waiting(), confirmed()) {
             (Some(_), _) => format!("Sent to {command_topic}; waiting for {state_topic}"),
             (None, Some(_)) => format!("As reported on {state_topic}"),
@@ -89,7 +80,7 @@ pub fn Toggle(
             </button>
             <p class="hint">{hint}</p>
             <FeedNotes id=notes_id freshness feed />
-            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+            <CommandStatus commander />
         </section>
     }
 }

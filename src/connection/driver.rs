@@ -18,11 +18,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, WebSocket};
 
 use super::clock::Clock;
+use super::delivery::Delivery;
 use super::describe;
 use super::inlet::{FrameHandler, InletSlot};
 use super::turn_end::TurnEndTimer;
 use super::{BrokerUrl, ConnectionSettings, ConnectionStatus};
 use crate::feeds::{FeedId, FeedStore};
+use rustc_hash::FxHashMap;
 
 /// Traffic figures for the connection screen, published once per frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -88,6 +90,7 @@ impl Connection {
                 counters: set_counters,
                 client_id: set_client_id,
             },
+            deliveries: FxHashMap::default(),
             this: Weak::new(),
         }));
         let weak = Rc::downgrade(&driver);
@@ -120,9 +123,17 @@ impl Connection {
     /// Validates the form and starts connecting; a bad form is reported in `error`.
     pub fn connect(&self, settings: &ConnectionSettings, filters: Vec<String>) {
         let driver = self.driver.get_value();
-        let result = driver.borrow_mut().connect(settings, filters);
+        let mut unanswered = Vec::new();
+        let result = driver
+            .borrow_mut()
+            .connect(settings, filters, &mut unanswered);
         if let Err(message) = result {
             driver.borrow().ui.error.set(Some(message));
+        }
+        for on_answer in unanswered {
+            on_answer(Delivery::Unconfirmed(
+                "a new connection was made before the broker answered".into(),
+            ));
         }
         Driver::pump(&driver, Flush::Now);
     }
@@ -138,30 +149,45 @@ impl Connection {
         Driver::pump(&driver, Flush::Now);
     }
 
-    /// Publishes (or queues while offline). Refusals say why: an invalid topic, a full
-    /// offline queue.
+    /// Publishes (or queues while offline). Returns what is known at once —
+    /// [`Delivery::Sent`] at QoS 0, [`Delivery::Pending`] at QoS 1 and 2 — and calls
+    /// `on_answer` once with the broker's answer to a pending one. Refusals before
+    /// anything is sent say why: an invalid topic, a full offline queue.
     pub fn publish(
         &self,
         topic: &str,
         payload: &str,
         qos: QoS,
         retain: bool,
-    ) -> Result<(), String> {
+        on_answer: impl FnOnce(Delivery) + 'static,
+    ) -> Result<Delivery, String> {
         let driver = self.driver.get_value();
         let result = {
             let mut d = driver.borrow_mut();
             let payload = Bytes::copy_from_slice(payload.as_bytes());
             let now = d.clock.now();
             let result = d.session.publish(now, topic, payload, qos, retain);
-            if result.is_ok() {
-                d.counters.messages_out += 1;
+            match result {
+                Ok(Some(packet_id)) => {
+                    d.counters.messages_out += 1;
+                    // A packet id is reused only after its answer, which removes it.
+                    d.deliveries.insert(packet_id, Box::new(on_answer));
+                    Ok(Delivery::Pending)
+                }
+                Ok(None) => {
+                    d.counters.messages_out += 1;
+                    Ok(Delivery::Sent)
+                }
+                Err(e) => Err(describe::session_error(&e)),
             }
-            result
         };
         Driver::pump(&driver, Flush::Now);
-        result.map(|_| ()).map_err(|e| describe::session_error(&e))
+        result
     }
 }
+
+/// Told once what became of a publish.
+type AnswerListener = Box<dyn FnOnce(Delivery)>;
 
 /// The signal setters the driver writes, outside any RefCell borrow.
 struct UiSetters {
@@ -219,6 +245,8 @@ struct Driver {
     /// the figures settle on their final values when traffic stops.
     shown_counters: ConnectionCounters,
     ui: UiSetters,
+    /// Where to report the answer to each publish of ours still waiting for one.
+    deliveries: FxHashMap<u16, AnswerListener>,
     this: Weak<RefCell<Driver>>,
 }
 
@@ -242,13 +270,17 @@ struct UiChanges {
     frame_needed: bool,
     /// Close the socket once the pending bytes (a DISCONNECT) are sent.
     close_after_send: bool,
+    /// Answers to our publishes.
+    deliveries: Vec<(AnswerListener, Delivery)>,
 }
 
 impl Driver {
+    /// Replaces the session; the listeners of publishes it still held go to `unanswered`.
     fn connect(
         &mut self,
         settings: &ConnectionSettings,
         filters: Vec<String>,
+        unanswered: &mut Vec<AnswerListener>,
     ) -> Result<(), String> {
         let (url, options) = settings.to_options().map_err(|e| e.to_string())?;
         if !url.is_secure() && page_is_https() {
@@ -261,7 +293,8 @@ impl Driver {
         self.ui.status.set(ConnectionStatus::Connecting);
         let now = self.clock.now();
         // A fresh session per Connect press: new options, nothing carried over from a
-        // different broker.
+        // different broker — so what the old one still held will never be answered.
+        unanswered.extend(self.deliveries.drain().map(|(_, listener)| listener));
         self.session = Session::new(random_seed());
         self.session
             .connect(options, now)
@@ -321,6 +354,9 @@ impl Driver {
         if let Some(client_id) = changes.client_id {
             ui.client_id.set(client_id);
         }
+        for (on_answer, outcome) in changes.deliveries {
+            on_answer(outcome);
+        }
     }
 
     fn handle_event(&mut self, event: Event, changes: &mut UiChanges) {
@@ -364,13 +400,36 @@ impl Driver {
                     )));
                 }
             }
-            Event::PublishRefused { topic, reason, .. } => {
+            Event::Published { packet_id, .. } => {
+                if let Some(delivery) = self.deliveries.remove(&packet_id) {
+                    changes.deliveries.push((delivery, Delivery::Confirmed));
+                }
+            }
+            Event::PublishRefused {
+                topic,
+                reason,
+                packet_id,
+            } => {
+                if let Some(delivery) = packet_id.and_then(|id| self.deliveries.remove(&id)) {
+                    changes
+                        .deliveries
+                        .push((delivery, Delivery::Refused(reason.to_string())));
+                }
                 changes.error = Some(Some(format!(
                     "The broker refused the message to {topic}: {}",
                     reason.reason
                 )));
             }
-            Event::PublishUnconfirmed { topic, reason, .. } => {
+            Event::PublishUnconfirmed {
+                topic,
+                reason,
+                packet_id,
+            } => {
+                if let Some(delivery) = self.deliveries.remove(&packet_id) {
+                    changes
+                        .deliveries
+                        .push((delivery, Delivery::Unconfirmed(reason.to_string())));
+                }
                 // QoS 2: the broker took the message (PUBREC) but could not complete the
                 // handshake, so whether subscribers got it is unknown.
                 changes.error = Some(Some(format!(

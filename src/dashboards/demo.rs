@@ -2,7 +2,7 @@
 //! The page opens it when `feedboard.json` names no dashboard, as `cargo xtask demo`'s
 //! does not.
 
-use super::model::{default_off, default_on, default_window_secs, SCHEMA_VERSION};
+use super::model::{default_off, default_on, default_qos, default_window_secs, SCHEMA_VERSION};
 use super::{Block, BlockKind, Dashboard};
 use crate::blocks::thresholds::{Level, Threshold};
 
@@ -25,6 +25,8 @@ pub fn demo_dashboard() -> Dashboard {
                 state_topic: "demo/f/heater".into(),
                 on_payload: default_on(),
                 off_payload: default_off(),
+                qos: default_qos(),
+                retain: false,
             },
         ),
         block(

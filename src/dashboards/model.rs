@@ -115,6 +115,94 @@ pub enum BlockKind {
         /// Payload meaning off.
         #[serde(default = "default_off")]
         off_payload: String,
+        /// QoS of the commands: 0, 1 (default) or 2.
+        #[serde(default = "default_qos")]
+        qos: u8,
+        /// Whether the broker keeps the latest command for new subscribers.
+        #[serde(default)]
+        retain: bool,
+    },
+    /// A momentary push button: publishes `press_payload` when pressed and, when
+    /// `release_payload` is given, that when released.
+    Button {
+        /// Where the button publishes.
+        command_topic: String,
+        /// The button's visible text; omitted: the block's title.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+        /// Published on press (or on a click, without a release payload).
+        #[serde(default = "default_press")]
+        press_payload: String,
+        /// Published on release; omitted: a click publishes `press_payload` once.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        release_payload: Option<String>,
+        /// QoS of the commands: 0, 1 (default) or 2.
+        #[serde(default = "default_qos")]
+        qos: u8,
+        /// Whether the broker keeps the latest command for new subscribers.
+        #[serde(default)]
+        retain: bool,
+    },
+    /// A slider from `min` to `max` that publishes its number when let go.
+    Slider {
+        /// Where the slider publishes.
+        command_topic: String,
+        /// Where the device reports the value it applied; omitted: none shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state_topic: Option<String>,
+        /// The left end.
+        min: f64,
+        /// The right end; more than `min`.
+        max: f64,
+        /// The step between values; more than 0.
+        #[serde(default = "default_step")]
+        step: f64,
+        /// Unit shown after values, e.g. `°C`.
+        #[serde(default)]
+        unit: String,
+        /// QoS of the commands: 0, 1 (default) or 2.
+        #[serde(default = "default_qos")]
+        qos: u8,
+        /// Whether the broker keeps the latest command for new subscribers.
+        #[serde(default)]
+        retain: bool,
+    },
+    /// A number field with a Send button (a set-point, a count).
+    NumberPad {
+        /// Where the number is published.
+        command_topic: String,
+        /// Where the device reports the value it applied; omitted: none shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state_topic: Option<String>,
+        /// Smallest number accepted; omitted: no bound.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        /// Largest number accepted; omitted: no bound.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+        /// Unit shown after values, e.g. `ml`.
+        #[serde(default)]
+        unit: String,
+        /// QoS of the commands: 0, 1 (default) or 2.
+        #[serde(default = "default_qos")]
+        qos: u8,
+        /// Whether the broker keeps the latest command for new subscribers.
+        #[serde(default)]
+        retain: bool,
+    },
+    /// A colour picker that publishes the chosen colour as `#rrggbb`.
+    ColorPicker {
+        /// Where the colour is published.
+        command_topic: String,
+        /// The colour shown before the first choice, `#rrggbb`.
+        #[serde(default = "default_color")]
+        initial: String,
+        /// QoS of the commands: 0, 1 (default) or 2.
+        #[serde(default = "default_qos")]
+        qos: u8,
+        /// Whether the broker keeps the latest command for new subscribers.
+        #[serde(default)]
+        retain: bool,
     },
     /// The latest value of a numeric feed as a big number, coloured and labelled by the
     /// threshold it crosses.
@@ -163,6 +251,22 @@ pub(super) fn default_off() -> String {
     "OFF".into()
 }
 
+pub(super) fn default_qos() -> u8 {
+    1
+}
+
+pub(super) fn default_press() -> String {
+    "1".into()
+}
+
+pub(super) fn default_step() -> f64 {
+    1.0
+}
+
+pub(super) fn default_color() -> String {
+    "#000000".into()
+}
+
 impl BlockKind {
     /// The feeds this block reads: (topic filter, how to decode it).
     pub fn bindings(&self) -> Vec<(String, Decoding)> {
@@ -182,13 +286,23 @@ impl BlockKind {
                     off: off_payload.clone(),
                 },
             )],
+            BlockKind::Slider { state_topic, .. } | BlockKind::NumberPad { state_topic, .. } => {
+                state_topic
+                    .iter()
+                    .map(|topic| (topic.clone(), Decoding::Number))
+                    .collect()
+            }
+            BlockKind::Button { .. } | BlockKind::ColorPicker { .. } => Vec::new(),
         }
     }
 
     /// True for blocks of readings (a stream of measurements), false for a reported
     /// state: it decides the default stale time (see [`crate::blocks::staleness`]).
     pub fn shows_readings(&self) -> bool {
-        !matches!(self, BlockKind::Toggle { .. })
+        matches!(
+            self,
+            BlockKind::LineChart { .. } | BlockKind::Value { .. } | BlockKind::Gauge { .. }
+        )
     }
 }
 

@@ -2,6 +2,8 @@
 //! A dashboard is untrusted input (imported, or from `feedboard.json`), so each problem
 //! names the block and the field, and none is a panic.
 
+use mqtt_session::topic::validate_topic_name;
+
 use super::{Block, BlockKind};
 use crate::blocks::thresholds::Threshold;
 
@@ -39,10 +41,13 @@ pub fn block_problems(block: &Block) -> Vec<String> {
             }
         }
         BlockKind::Toggle {
+            command_topic,
             on_payload,
             off_payload,
+            qos,
             ..
         } => {
+            check_command(command_topic, *qos, &mut problems);
             if on_payload.trim() == off_payload.trim() {
                 problems.push(format!(
                     "off_payload: must differ from on_payload (both {on_payload:?})"
@@ -76,8 +81,94 @@ pub fn block_problems(block: &Block) -> Vec<String> {
             check_decimals(*decimals, &mut problems);
             check_thresholds(thresholds, &mut problems);
         }
+        BlockKind::Button {
+            command_topic,
+            qos,
+            label,
+            ..
+        } => {
+            check_command(command_topic, *qos, &mut problems);
+            if label.as_ref().is_some_and(|l| l.trim().is_empty()) {
+                problems.push("label: must not be empty (omit it to use the title)".into());
+            }
+        }
+        BlockKind::Slider {
+            command_topic,
+            qos,
+            min,
+            max,
+            step,
+            ..
+        } => {
+            check_command(command_topic, *qos, &mut problems);
+            if !(min.is_finite() && max.is_finite()) {
+                problems.push(format!(
+                    "min, max: must be finite numbers, got {min} and {max}"
+                ));
+            } else if min >= max {
+                problems.push(format!(
+                    "min: must be less than max, got min {min} and max {max}"
+                ));
+            } else if !(step.is_finite() && *step > 0.0 && *step <= max - min) {
+                problems.push(format!(
+                    "step: must be more than 0 and at most max - min ({}), got {step}",
+                    max - min
+                ));
+            }
+        }
+        BlockKind::NumberPad {
+            command_topic,
+            qos,
+            min,
+            max,
+            ..
+        } => {
+            check_command(command_topic, *qos, &mut problems);
+            for (field, bound) in [("min", min), ("max", max)] {
+                if let Some(b) = bound.filter(|b| !b.is_finite()) {
+                    problems.push(format!("{field}: must be a finite number, got {b}"));
+                }
+            }
+            if let (Some(lo), Some(hi)) = (min, max) {
+                if lo > hi {
+                    problems.push(format!(
+                        "min: must not be more than max, got min {lo} and max {hi}"
+                    ));
+                }
+            }
+        }
+        BlockKind::ColorPicker {
+            command_topic,
+            qos,
+            initial,
+            ..
+        } => {
+            check_command(command_topic, *qos, &mut problems);
+            if !is_hex_color(initial) {
+                problems.push(format!(
+                    "initial: must be a colour as #rrggbb, got {initial:?}"
+                ));
+            }
+        }
     }
     problems
+}
+
+/// `#rrggbb`, as `<input type="color">` reads and writes colours.
+pub fn is_hex_color(text: &str) -> bool {
+    text.len() == 7 && text.starts_with('#') && text[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A control's command topic and QoS.
+fn check_command(topic: &str, qos: u8, problems: &mut Vec<String>) {
+    if let Err(e) = validate_topic_name(topic) {
+        problems.push(format!(
+            "command_topic: {topic:?} is not a topic to publish to: {e}"
+        ));
+    }
+    if qos > 2 {
+        problems.push(format!("qos: must be 0, 1 or 2, got {qos}"));
+    }
 }
 
 fn check_decimals(decimals: Option<u8>, problems: &mut Vec<String>) {
@@ -183,6 +274,47 @@ mod tests {
         ] {
             assert!(err.contains(part), "{part:?} in {err}");
         }
+    }
+
+    #[test]
+    fn controls_refuse_a_wildcard_command_topic_and_a_qos_above_2() {
+        let err = error_for(r#""title":"B","type":"button","command_topic":"a/+","qos":3"#);
+        assert!(
+            err.contains(r#"command_topic: "a/+" is not a topic to publish to"#),
+            "{err}"
+        );
+        assert!(err.contains("qos: must be 0, 1 or 2, got 3"), "{err}");
+    }
+
+    #[test]
+    fn a_slider_needs_min_below_max_and_a_step_that_fits() {
+        let err = error_for(r#""title":"S","type":"slider","command_topic":"c","min":5,"max":1"#);
+        assert!(err.contains("min: must be less than max"), "{err}");
+        let err = error_for(
+            r#""title":"S","type":"slider","command_topic":"c","min":0,"max":10,"step":0"#,
+        );
+        assert!(err.contains("step: must be more than 0"), "{err}");
+        let ok = r#""title":"S","type":"slider","command_topic":"c","min":0,"max":10,"step":0.5"#;
+        assert_eq!(error_for(ok), "");
+    }
+
+    #[test]
+    fn a_number_pad_with_crossed_bounds_and_a_colour_not_in_hex_are_refused() {
+        let err =
+            error_for(r#""title":"N","type":"number_pad","command_topic":"c","min":3,"max":2"#);
+        assert!(err.contains("min: must not be more than max"), "{err}");
+        let err =
+            error_for(r#""title":"C","type":"color_picker","command_topic":"c","initial":"red""#);
+        assert!(
+            err.contains(r#"initial: must be a colour as #rrggbb, got "red""#),
+            "{err}"
+        );
+        assert_eq!(
+            error_for(
+                r##""title":"C","type":"color_picker","command_topic":"c","initial":"#00ff7F""##
+            ),
+            ""
+        );
     }
 
     #[test]

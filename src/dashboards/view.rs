@@ -1,13 +1,18 @@
-//! Renders a dashboard: one block component per block, each given only its own feeds
-//! and its own freshness.
+//! Renders a dashboard: one block component per block, each given only its own feeds,
+//! its own freshness and, for controls, a [`Commander`] for its command topic.
 
 use leptos::prelude::*;
 
-use super::{BlockKind, Dashboard};
-use crate::app::{BoundDashboard, FeedsContext};
-use crate::blocks::staleness::StalePolicy;
-use crate::blocks::{Gauge, LineChart, Liveness, Toggle, ValueBlock};
+use super::{Block, BlockKind, Dashboard};
+use crate::app::{BoundDashboard, FeedHandle, FeedsContext};
+use crate::blocks::command::{qos_from_level, CommandTarget, Commander};
+use crate::blocks::reported::ReportedState;
+use crate::blocks::staleness::{Freshness, StalePolicy};
+use crate::blocks::{
+    ColorPicker, Gauge, LineChart, Liveness, NumberPad, PushButton, Slider, Toggle, ValueBlock,
+};
 use crate::connection::Connection;
+use crate::feeds::FeedId;
 
 /// The open dashboard's blocks in a responsive grid.
 #[component]
@@ -23,7 +28,9 @@ pub fn DashboardView(
         .into_iter()
         .zip(bound.feeds)
         .map(|(block, ids)| {
-            let Some(Some(first)) = ids.first().copied() else {
+            // Every binding of the block must have made a feed; an invalid topic was
+            // reported above the dashboard.
+            let Some(ids) = ids.into_iter().collect::<Option<Vec<FeedId>>>() else {
                 return view! {
                     <section class="block broken" aria-label=block.title.clone()>
                         <h2>{block.title.clone()}</h2>
@@ -32,42 +39,14 @@ pub fn DashboardView(
                 }
                 .into_any();
             };
-            let feed = feeds.handle(first);
             let policy =
                 StalePolicy::for_block(block.stale_after_secs, block.kind.shows_readings());
-            let freshness = liveness.freshness_of(feed, policy);
-            let title = block.title;
-            match block.kind {
-                BlockKind::LineChart {
-                    unit, window_secs, ..
-                } => view! { <LineChart title unit window_secs feed freshness /> }.into_any(),
-                BlockKind::Toggle {
-                    command_topic,
-                    state_topic,
-                    on_payload,
-                    off_payload,
-                } => view! {
-                    <Toggle title command_topic state_topic on_payload off_payload
-                        feed freshness connection />
-                }
-                .into_any(),
-                BlockKind::Value {
-                    unit,
-                    decimals,
-                    thresholds,
-                    ..
-                } => view! { <ValueBlock title unit decimals thresholds feed freshness /> }
-                    .into_any(),
-                BlockKind::Gauge {
-                    min,
-                    max,
-                    unit,
-                    decimals,
-                    thresholds,
-                    ..
-                } => view! { <Gauge title min max unit decimals thresholds feed freshness /> }
-                    .into_any(),
-            }
+            let watch = |id: FeedId| {
+                let feed = feeds.handle(id);
+                (feed, liveness.freshness_of(feed, policy))
+            };
+            let first = ids.first().copied().map(watch);
+            block_view(block, first, connection)
         })
         .collect_view();
     view! {
@@ -75,5 +54,140 @@ pub fn DashboardView(
             <h2 id="dashboard-title" class="dashboard-title">{dashboard.title}</h2>
             <div class="blocks">{blocks}</div>
         </section>
+    }
+}
+
+/// One block, given its first feed (when it has one) and that feed's freshness.
+fn block_view(
+    block: Block,
+    feed: Option<(FeedHandle, Memo<Freshness>)>,
+    connection: Connection,
+) -> AnyView {
+    let title = block.title;
+    let commander = |topic: &str, qos: u8, retain: bool| {
+        Commander::new(
+            connection,
+            CommandTarget {
+                topic: topic.to_owned(),
+                qos: qos_from_level(qos),
+                retain,
+            },
+        )
+    };
+    let reported = |state_topic: Option<String>| {
+        state_topic.zip(feed.map(|(feed, freshness)| ReportedState { feed, freshness }))
+    };
+    match (block.kind, feed) {
+        (
+            BlockKind::LineChart {
+                unit, window_secs, ..
+            },
+            Some((feed, freshness)),
+        ) => view! { <LineChart title unit window_secs feed freshness /> }.into_any(),
+        (
+            BlockKind::Toggle {
+                command_topic,
+                state_topic,
+                on_payload,
+                off_payload,
+                qos,
+                retain,
+            },
+            Some((feed, freshness)),
+        ) => {
+            let commander = commander(&command_topic, qos, retain);
+            view! {
+                <Toggle title commander state_topic on_payload off_payload feed freshness />
+            }
+            .into_any()
+        }
+        (
+            BlockKind::Value {
+                unit,
+                decimals,
+                thresholds,
+                ..
+            },
+            Some((feed, freshness)),
+        ) => view! { <ValueBlock title unit decimals thresholds feed freshness /> }.into_any(),
+        (
+            BlockKind::Gauge {
+                min,
+                max,
+                unit,
+                decimals,
+                thresholds,
+                ..
+            },
+            Some((feed, freshness)),
+        ) => view! { <Gauge title min max unit decimals thresholds feed freshness /> }.into_any(),
+        (
+            BlockKind::Button {
+                command_topic,
+                label,
+                press_payload,
+                release_payload,
+                qos,
+                retain,
+            },
+            _,
+        ) => {
+            let commander = commander(&command_topic, qos, retain);
+            let label = label.unwrap_or_else(|| title.clone());
+            view! { <PushButton title label press_payload release_payload commander /> }.into_any()
+        }
+        (
+            BlockKind::Slider {
+                command_topic,
+                state_topic,
+                min,
+                max,
+                step,
+                unit,
+                qos,
+                retain,
+            },
+            _,
+        ) => {
+            let commander = commander(&command_topic, qos, retain);
+            let reported = reported(state_topic);
+            view! { <Slider title min max step unit commander reported /> }.into_any()
+        }
+        (
+            BlockKind::NumberPad {
+                command_topic,
+                state_topic,
+                min,
+                max,
+                unit,
+                qos,
+                retain,
+            },
+            _,
+        ) => {
+            let commander = commander(&command_topic, qos, retain);
+            let reported = reported(state_topic);
+            view! { <NumberPad title min max unit commander reported /> }.into_any()
+        }
+        (
+            BlockKind::ColorPicker {
+                command_topic,
+                initial,
+                qos,
+                retain,
+            },
+            _,
+        ) => {
+            let commander = commander(&command_topic, qos, retain);
+            view! { <ColorPicker title initial commander /> }.into_any()
+        }
+        // A block of readings always has its feed (its binding is its topic).
+        (_, None) => view! {
+            <section class="block broken" aria-label=title.clone()>
+                <h2>{title.clone()}</h2>
+                <p>"This block has no feed to show."</p>
+            </section>
+        }
+        .into_any(),
     }
 }
