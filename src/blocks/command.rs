@@ -77,6 +77,7 @@ impl Commander {
             latest.try_update(|l| {
                 if let Some(l) = l.as_mut().filter(|l| l.serial == serial) {
                     l.delivery = delivery;
+                    l.overdue = false;
                 }
             });
         };

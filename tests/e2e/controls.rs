@@ -170,3 +170,31 @@ fn a_command_the_broker_refuses_is_shown_as_refused_on_the_control() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn a_command_without_an_answer_says_so_after_10_s_and_is_confirmed_when_the_broker_answers() {
+    run(async {
+        let setup = Setup::start_with_dashboard(controls_dashboard()).await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        // A frozen broker keeps the socket open and answers nothing.
+        setup.broker.freeze();
+        browser
+            .find_by_role("button", "Ring")
+            .await
+            .click()
+            .await
+            .expect("cannot click Ring");
+        wait_for_status(
+            browser,
+            "Bell",
+            "“1”: Sent, waiting for the broker to confirm",
+        )
+        .await;
+        wait_for_status(browser, "Bell", "“1”: No answer from the broker after 10 s").await;
+        setup.broker.thaw();
+        wait_for_status(browser, "Bell", "“1”: Confirmed by the broker").await;
+        setup.browser.close().await;
+    });
+}

@@ -123,6 +123,16 @@ impl Mosquitto {
         self.process.stop(signal);
     }
 
+    /// Freeze the broker (SIGSTOP): connections stay open, nothing is answered.
+    pub fn freeze(&self) {
+        self.process.signal("STOP");
+    }
+
+    /// Let a frozen broker run again (SIGCONT); it handles what arrived meanwhile.
+    pub fn thaw(&self) {
+        self.process.signal("CONT");
+    }
+
     /// Start again on the same ports with the same files (after [`Mosquitto::stop`]).
     pub fn restart(&mut self, listeners: Listeners) {
         self.process = self.config.spawn(listeners);

@@ -98,6 +98,15 @@ impl ChildGuard {
         }
     }
 
+    /// Send `signal` (`"STOP"`, `"CONT"`) and return: the process lives on.
+    pub fn signal(&self, signal: &str) {
+        run_tool(Command::new("kill").args([
+            &format!("-{signal}"),
+            "--",
+            &self.child.id().to_string(),
+        ]));
+    }
+
     /// Panic if the process has already exited (it should be serving).
     pub fn assert_running(&mut self, context: &dyn Fn() -> String) {
         if let Ok(Some(status)) = self.child.try_wait() {
