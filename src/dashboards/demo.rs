@@ -6,7 +6,7 @@ use super::model::{default_off, default_on, default_qos, default_window_secs, SC
 use super::{Block, BlockKind, Dashboard};
 use crate::blocks::thresholds::{Level, Threshold};
 
-/// The home (temperature chart, heater switch, humidity gauge) and the ward (heart rate
+/// The home (temperature chart, heater switch and set-point, humidity gauge) and the ward (heart rate
 /// and SpO2 of three beds, and a heart-rate dial for the bed that deteriorates).
 pub fn demo_dashboard() -> Dashboard {
     let mut blocks = vec![
@@ -25,6 +25,19 @@ pub fn demo_dashboard() -> Dashboard {
                 state_topic: "demo/f/heater".into(),
                 on_payload: default_on(),
                 off_payload: default_off(),
+                qos: default_qos(),
+                retain: false,
+            },
+        ),
+        block(
+            "Heater set-point",
+            BlockKind::Slider {
+                command_topic: "demo/f/setpoint/set".into(),
+                state_topic: Some("demo/f/setpoint".into()),
+                min: 15.0,
+                max: 25.0,
+                step: 0.5,
+                unit: "°C".into(),
                 qos: default_qos(),
                 retain: false,
             },

@@ -445,6 +445,8 @@ impl WebDriverCompatibleCommand for ElementQuery {
 /// the control cannot be reached from the keyboard.
 pub async fn tab_to(browser: &Browser, role: &str, name: &str) -> Element {
     const TAB: &str = "\u{e004}";
+    // From the top: a field scrolled under the sticky header cannot be clicked.
+    browser.blur_and_scroll_to_top().await;
     let first = browser.find_by_role("textbox", "Broker URL").await;
     first
         .click()

@@ -517,6 +517,29 @@ fn demo_broker_home_heater_round_trip() {
         browser
             .wait_for_attribute("switch", "Heater", "aria-checked", Some("true"))
             .await;
+        // The thermostat reports its set-point (retained, 24 °C at start); one arrow key
+        // press on the slider asks for half a degree less, and the device confirms it.
+        browser
+            .wait_for_attribute(
+                "slider",
+                "Heater set-point",
+                "aria-valuetext",
+                Some("24 °C"),
+            )
+            .await;
+        let setpoint = browser::tab_to(&browser, "slider", "Heater set-point").await;
+        setpoint
+            .send_keys(&fantoccini::key::Key::Left.to_string())
+            .await
+            .expect("cannot press the left arrow");
+        browser
+            .wait_for_text(
+                "region",
+                Name::Exact("Heater set-point"),
+                "the confirmed set-point",
+                |t| t.contains("Reported: 23.5 °C") && t.contains("Confirmed by the broker"),
+            )
+            .await;
 
         // The README's pictures: written only when asked, so test runs leave the
         // working tree alone.
