@@ -4,6 +4,8 @@
 
 pub mod button;
 pub mod chart_data;
+pub mod chart_draw;
+pub mod chart_readout;
 pub mod color_picker;
 pub mod command;
 pub mod element_width;

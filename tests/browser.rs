@@ -7,6 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use feedboard::app::{App, FeedHandle, FeedsContext, Traffic};
+use feedboard::blocks::line_chart::{ChartLine, ChartSettings};
 use feedboard::blocks::staleness::StalePolicy;
 use feedboard::blocks::thresholds::Threshold;
 use feedboard::blocks::{Gauge, LineChart, Liveness, ValueBlock};
@@ -130,7 +131,22 @@ async fn the_chart_names_its_latest_value_once_a_frame_reports_the_feed() {
     let freshness =
         Liveness::new(ConnectionStatus::Connected).freshness_of(feed, StalePolicy::Observed);
     let _chart = leptos::mount::mount_to(root.clone(), move || {
-        view! { <LineChart title="Temperature".to_string() unit="°C".to_string() window_secs=60 feed freshness /> }
+        let settings = ChartSettings {
+            unit: "°C".into(),
+            window_secs: 60,
+            y_min: None,
+            y_max: None,
+            y_label: String::new(),
+            decimals: None,
+            stepped: false,
+            thresholds: Vec::new(),
+        };
+        let lines = vec![ChartLine {
+            name: String::new(),
+            feed,
+            freshness,
+        }];
+        view! { <LineChart title="Temperature".to_string() settings lines /> }
     });
 
     let canvas = wait_for(&root, "canvas[role=img]", Duration::from_secs(2)).await;

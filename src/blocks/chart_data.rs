@@ -96,22 +96,49 @@ impl Column {
     }
 }
 
-/// The y range to draw: the data's range with a little headroom; a flat line gets
-/// ±1 so it is not drawn on the frame.
-pub fn y_range(points: &[Point]) -> (f64, f64) {
+/// The y range to draw: `y_min` / `y_max` where the dashboard fixes them, else the
+/// data's range (of every series) with a little headroom; a flat line gets ±1 so it is
+/// not drawn on the frame.
+pub fn y_range<'a>(
+    points: impl IntoIterator<Item = &'a Point>,
+    y_min: Option<f64>,
+    y_max: Option<f64>,
+) -> (f64, f64) {
     let (lo, hi) = points
-        .iter()
+        .into_iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
             (lo.min(p.1), hi.max(p.1))
         });
-    if !lo.is_finite() || !hi.is_finite() {
-        return (0.0, 1.0);
+    let (lo, hi) = if !lo.is_finite() || !hi.is_finite() {
+        (0.0, 1.0)
+    } else if (hi - lo).abs() < f64::EPSILON {
+        (lo - 1.0, hi + 1.0)
+    } else {
+        let pad = (hi - lo) * 0.1;
+        (lo - pad, hi + pad)
+    };
+    match (y_min, y_max) {
+        (Some(min), Some(max)) => (min, max),
+        // One bound fixed: the data decides the other, kept on its side of the bound.
+        (Some(min), None) => (min, if hi > min { hi } else { min + 1.0 }),
+        (None, Some(max)) => (if lo < max { lo } else { max - 1.0 }, max),
+        (None, None) => (lo, hi),
     }
-    if (hi - lo).abs() < f64::EPSILON {
-        return (lo - 1.0, hi + 1.0);
+}
+
+/// `points` drawn as steps: each value holds until the next sample, then jumps — what
+/// on/off and set-point data mean, where a slope between samples would invent values.
+pub fn stepped(points: &[Point]) -> Vec<Point> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for pair in points.windows(2) {
+        let ((t0, v0), (t1, _)) = (pair[0], pair[1]);
+        out.push((t0, v0));
+        out.push((t1, v0));
     }
-    let pad = (hi - lo) * 0.1;
-    (lo - pad, hi + pad)
+    if let Some(&last) = points.last() {
+        out.push(last);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -191,9 +218,35 @@ mod tests {
 
     #[test]
     fn a_flat_or_empty_series_still_gets_a_drawable_range() {
-        assert_eq!(y_range(&[]), (0.0, 1.0));
-        assert_eq!(y_range(&[(0.0, 5.0), (1.0, 5.0)]), (4.0, 6.0));
-        let (lo, hi) = y_range(&[(0.0, 0.0), (1.0, 10.0)]);
+        assert_eq!(y_range(&[], None, None), (0.0, 1.0));
+        assert_eq!(y_range(&[(0.0, 5.0), (1.0, 5.0)], None, None), (4.0, 6.0));
+        let (lo, hi) = y_range(&[(0.0, 0.0), (1.0, 10.0)], None, None);
         assert!(lo < 0.0 && hi > 10.0);
+    }
+
+    #[test]
+    fn fixed_y_bounds_win_and_a_single_bound_keeps_the_data_on_its_side() {
+        let points = [(0.0, 20.0), (1.0, 30.0)];
+        assert_eq!(y_range(&points, Some(0.0), Some(100.0)), (0.0, 100.0));
+        assert_eq!(y_range(&points, Some(0.0), None), (0.0, 31.0));
+        assert_eq!(y_range(&points, None, Some(25.0)), (19.0, 25.0));
+        // Data entirely beyond the fixed bound: still a range the right way round.
+        assert_eq!(y_range(&points, Some(50.0), None), (50.0, 51.0));
+    }
+
+    #[test]
+    fn steps_hold_each_value_until_the_next_sample() {
+        assert_eq!(
+            stepped(&[(-3.0, 0.0), (-2.0, 1.0), (-1.0, 0.0)]),
+            vec![
+                (-3.0, 0.0),
+                (-2.0, 0.0),
+                (-2.0, 1.0),
+                (-1.0, 1.0),
+                (-1.0, 0.0)
+            ]
+        );
+        assert_eq!(stepped(&[]), vec![]);
+        assert_eq!(stepped(&[(-1.0, 5.0)]), vec![(-1.0, 5.0)]);
     }
 }

@@ -1,19 +1,22 @@
-//! The line chart block: a feed's recent values on a canvas, with the latest value as
-//! text and in the canvas's accessible name.
+//! The line chart block: one feed or up to eight on a canvas, with the latest values as
+//! text (a legend when there are several), threshold bands, and a read-out of the values
+//! nearest a moment — under the pointer, or moved along the time axis with the arrow
+//! keys when the chart has the focus.
 
 use gloo_timers::callback::Timeout;
+use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
 
-use super::chart_data::{window_points, y_range, Point};
+use super::chart_data::window_points;
+use super::chart_draw::{draw, series_css_colour, ChartLook};
+use super::chart_readout::{nearest, readout_text, PlotArea};
 use super::element_width::use_element_width;
 use super::feed_notes::{unique_id, FeedNotes};
 use super::number_format::with_unit;
 use super::redraw_pacer::{min_interval_ms, Pace, RedrawPacer};
 use super::staleness::Freshness;
+use super::thresholds::Threshold;
 use crate::app::FeedHandle;
 use crate::connection::wall_now_ms;
 use crate::feeds::Value;
@@ -21,43 +24,241 @@ use crate::feeds::Value;
 /// Canvas height in CSS pixels; the width follows the block.
 const CHART_HEIGHT: u32 = 220;
 
-/// A line chart of one numeric feed over the last `window_secs` seconds.
+/// Arrow-key steps across the window: one press moves the read-out this fraction.
+const READOUT_STEPS: f64 = 60.0;
+
+/// One line of a chart: its legend name (empty for a chart of one), its feed, and how
+/// fresh that feed is.
+#[derive(Clone)]
+pub struct ChartLine {
+    /// The legend's name for it.
+    pub name: String,
+    /// Its feed.
+    pub feed: FeedHandle,
+    /// Whether its latest value is current.
+    pub freshness: Memo<Freshness>,
+}
+
+/// How a chart shows its values, from the block's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSettings {
+    /// Unit shown after values, e.g. `°C`.
+    pub unit: String,
+    /// Seconds of history shown.
+    pub window_secs: u32,
+    /// Fixed bottom of the y axis.
+    pub y_min: Option<f64>,
+    /// Fixed top of the y axis.
+    pub y_max: Option<f64>,
+    /// The y axis's name.
+    pub y_label: String,
+    /// Digits after the decimal point in text.
+    pub decimals: Option<u8>,
+    /// Steps instead of slopes.
+    pub stepped: bool,
+    /// Bands drawn on the chart.
+    pub thresholds: Vec<Threshold>,
+}
+
+/// A line chart of `lines` over the last `settings.window_secs` seconds.
 #[component]
-pub fn LineChart(
-    title: String,
-    unit: String,
-    window_secs: u32,
-    feed: FeedHandle,
-    freshness: Memo<Freshness>,
-) -> impl IntoView {
-    let canvas = NodeRef::<Canvas>::new();
-    let latest = {
-        let unit = unit.clone();
-        move || {
-            feed.with(|f| f.latest().map(|s| format_value(s.value, &unit)))
-                .flatten()
-        }
+pub fn LineChart(title: String, settings: ChartSettings, lines: Vec<ChartLine>) -> impl IntoView {
+    let settings = StoredValue::new(settings);
+    let window_secs = settings.with_value(|s| f64::from(s.window_secs));
+    let has_y_name = settings.with_value(|s| !s.y_label.is_empty());
+    let lines = StoredValue::new(lines);
+    let single = lines.with_value(|l| l.len() == 1);
+    let text_of = move |value: Value| {
+        settings.with_value(|s| match value {
+            Value::Number(n) => with_unit(n, s.decimals, &s.unit),
+            Value::Switch(on) => with_unit(f64::from(u8::from(on)), None, &s.unit),
+        })
+    };
+    let latest_of = move |line: &ChartLine| {
+        line.feed
+            .with(|f| f.latest().map(|s| text_of(s.value)))
+            .flatten()
     };
     let accessible_name = {
         let title = title.clone();
-        let latest = latest.clone();
-        move || match latest() {
-            Some(value) => format!("{title} chart, latest value {value}"),
-            None => format!("{title} chart, no data yet"),
+        move || {
+            let values: Vec<String> = lines.with_value(|lines| {
+                lines
+                    .iter()
+                    .map(|line| {
+                        let value = latest_of(line).unwrap_or_else(|| "no data yet".into());
+                        if line.name.is_empty() {
+                            value
+                        } else {
+                            format!("{} {value}", line.name)
+                        }
+                    })
+                    .collect()
+            });
+            match values.as_slice() {
+                [one] if single && one == "no data yet" => format!("{title} chart, no data yet"),
+                [one] if single => format!("{title} chart, latest value {one}"),
+                _ => format!("{title} chart, latest values: {}", values.join(", ")),
+            }
         }
     };
-    let notes_id = unique_id("chart-notes");
-    let described_by = notes_id.clone();
 
-    // Redraw when the feed changed (at most once per frame), paced to what the canvas
-    // can show (see redraw_pacer) — the only effect here, and it only syncs the canvas
-    // with the store.
+    let canvas = NodeRef::<Canvas>::new();
     let width = use_element_width(canvas);
+    redraw_when_fed(canvas, width, settings, lines);
+
+    // The read-out: a moment (wall-clock ms), set by the pointer or the arrow keys.
+    let cursor_ms = RwSignal::new(None::<f64>);
+    let area = move || PlotArea::new(f64::from(width.get()), has_y_name);
+    let place_at_x = move |x: f64| {
+        let secs = area().time_at(x, window_secs);
+        cursor_ms.set(Some(wall_now_ms() + secs * 1000.0));
+    };
+    let newest_ms = move || {
+        lines.with_value(|lines| {
+            lines
+                .iter()
+                .filter_map(|l| l.feed.with(|f| f.latest().map(|s| s.time_ms)).flatten())
+                .fold(None, |acc: Option<f64>, t| {
+                    Some(acc.map_or(t, |a| a.max(t)))
+                })
+        })
+    };
+    let on_key = move |e: KeyboardEvent| {
+        let now = wall_now_ms();
+        let step_ms = (window_secs * 1000.0 / READOUT_STEPS).max(1000.0);
+        let current = cursor_ms.get_untracked().unwrap_or(now);
+        let next = match e.key().as_str() {
+            "ArrowLeft" => current - step_ms,
+            "ArrowRight" => current + step_ms,
+            "Home" => now - window_secs * 1000.0,
+            // The newest value, as on focus (a slow feed's is older than "now").
+            "End" => newest_ms().unwrap_or(now),
+            "Escape" => {
+                cursor_ms.set(None);
+                return;
+            }
+            _ => return,
+        };
+        e.prevent_default();
+        cursor_ms.set(Some(next.clamp(now - window_secs * 1000.0, now)));
+    };
+    let readout = move || {
+        let at_ms = cursor_ms.get()?;
+        let at_secs = (at_ms - wall_now_ms()) / 1000.0;
+        // Farther than this from the moment, a sample is not "the value then".
+        let tolerance_ms = (window_secs * 1000.0 / 50.0).max(2000.0);
+        let values: Vec<(String, Option<f64>)> = lines.with_value(|lines| {
+            lines
+                .iter()
+                .map(|line| {
+                    let value = line
+                        .feed
+                        .with(|f| {
+                            nearest(f.samples(), at_ms)
+                                .filter(|s| (s.time_ms - at_ms).abs() <= tolerance_ms)
+                                .map(|s| s.value.as_f64())
+                        })
+                        .flatten();
+                    (line.name.clone(), value)
+                })
+                .collect()
+        });
+        let text =
+            settings.with_value(|s| readout_text(at_secs.min(0.0), &values, s.decimals, &s.unit));
+        Some((text, area().x_of(at_secs, window_secs)))
+    };
+
+    let notes_id = unique_id("chart-notes");
+    let readout_id = unique_id("chart-readout");
+    // The read-out is a live region, announced as it moves: not part of the
+    // description, which says whether the values are current.
+    let described_by = notes_id.clone();
+    let heading = title.clone();
+    let first = lines.with_value(|l| l.first().cloned());
+    let freshness = first.as_ref().map(|l| l.freshness);
+    let first_line = first.clone();
+    let big_value = move || {
+        first_line
+            .as_ref()
+            .and_then(latest_of)
+            .unwrap_or_else(|| "–".into())
+    };
+    let legend = (!single).then(|| {
+        let items = lines.with_value(|lines| {
+            lines
+                .iter()
+                .enumerate()
+                .map(|(index, line)| {
+                    let line = line.clone();
+                    let swatch = series_css_colour(index);
+                    let name = line.name.clone();
+                    let value = {
+                        let line = line.clone();
+                        move || latest_of(&line).unwrap_or_else(|| "no data yet".into())
+                    };
+                    let note = move || line.freshness.get().note();
+                    let problem = move || {
+                        line.feed
+                            .with(|f| f.last_error().map(str::to_owned))
+                            .flatten()
+                    };
+                    view! {
+                        <li data-freshness=move || line.freshness.get().as_str()>
+                            <span class="swatch" aria-hidden="true" style:background-color=swatch></span>
+                            <span class="series-name">{name}</span>" "
+                            <span class="series-value">{value}</span>
+                            {move || note().map(|n| view! { <span class="freshness">" — "{n}</span> })}
+                            {move || problem().map(|p| view! { <span class="feed-problem">" — "{p}</span> })}
+                        </li>
+                    }
+                })
+                .collect_view()
+        });
+        view! { <ul class="legend" aria-label="Legend">{items}</ul> }
+    });
+    view! {
+        <section class="block chart" aria-label=title
+            data-freshness=move || freshness.map(|f| f.get().as_str())>
+            <h2>{heading}</h2>
+            {single.then(|| view! { <p class="latest" aria-hidden="true">{big_value}</p> })}
+            <div class="chart-area">
+                <canvas node_ref=canvas role="img" tabindex="0" aria-label=accessible_name
+                    aria-describedby=described_by height=CHART_HEIGHT
+                    on:pointermove=move |e: PointerEvent| place_at_x(f64::from(e.offset_x()))
+                    on:pointerleave=move |_| cursor_ms.set(None)
+                    on:focus=move |_| cursor_ms.set(Some(newest_ms().unwrap_or_else(wall_now_ms)))
+                    on:blur=move |_| cursor_ms.set(None)
+                    on:keydown=on_key></canvas>
+                {move || readout().map(|(_, x)| view! {
+                    <div class="chart-cursor" aria-hidden="true" style:left=format!("{x}px")></div>
+                })}
+            </div>
+            <p class="readout" id=readout_id aria-live="polite">
+                {move || readout().map(|(text, _)| text)}
+            </p>
+            {legend}
+            {first.map(|line| view! {
+                <FeedNotes id=notes_id freshness=line.freshness feed=line.feed />
+            })}
+        </section>
+    }
+}
+
+/// Redraws the canvas when a line's feed changed (at most once per frame), paced to
+/// what the canvas can show (see redraw_pacer) — the only effect here, and it only
+/// syncs the canvas with the store.
+fn redraw_when_fed(
+    canvas: NodeRef<Canvas>,
+    width: ReadSignal<u32>,
+    settings: StoredValue<ChartSettings>,
+    lines: StoredValue<Vec<ChartLine>>,
+) {
     let pacer = StoredValue::new_local(RedrawPacer::new());
     let deferred_redraw = Trigger::new();
     let deferred_timer = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
-        feed.version.track();
+        lines.with_value(|lines| lines.iter().for_each(|l| l.feed.version.track()));
         deferred_redraw.track();
         let width = width.get();
         let Some(canvas) = canvas.get() else { return };
@@ -66,7 +267,8 @@ pub fn LineChart(
         }
         // The samples' clock, so "now" and their times agree.
         let now_ms = wall_now_ms();
-        let interval = min_interval_ms(f64::from(window_secs), width);
+        let window_secs = settings.with_value(|s| f64::from(s.window_secs));
+        let interval = min_interval_ms(window_secs, width);
         match pacer.try_update_value(|p| p.on_change(now_ms, interval)) {
             Some(Pace::DrawNow) => {}
             Some(Pace::DrawAfter(delay_ms)) => {
@@ -80,136 +282,31 @@ pub fn LineChart(
             }
             Some(Pace::AlreadyScheduled) | None => return,
         }
-        let Some(points) = feed.with(|f| {
-            let columns = width as usize;
-            window_points(f.samples().iter(), now_ms, f64::from(window_secs), columns)
-        }) else {
-            return;
-        };
-        if let Err(e) = draw(&canvas, width, &points, f64::from(window_secs)) {
+        let series: Vec<_> = lines.with_value(|lines| {
+            lines
+                .iter()
+                .map(|line| {
+                    line.feed
+                        .with(|f| {
+                            window_points(f.samples().iter(), now_ms, window_secs, width as usize)
+                        })
+                        .unwrap_or_default()
+                })
+                .collect()
+        });
+        let drawn = settings.with_value(|s| {
+            let look = ChartLook {
+                window_secs,
+                y_min: s.y_min,
+                y_max: s.y_max,
+                y_label: &s.y_label,
+                stepped: s.stepped,
+                thresholds: &s.thresholds,
+            };
+            draw(&canvas, width, &series, &look)
+        });
+        if let Err(e) = drawn {
             leptos::logging::warn!("chart {:?} not drawn: {e}", canvas.id());
         }
     });
-
-    let heading = title.clone();
-    view! {
-        <section class="block chart" aria-label=title
-            data-freshness=move || freshness.get().as_str()>
-            <h2>{heading}</h2>
-            <p class="latest" aria-hidden="true">{move || latest().unwrap_or_else(|| "–".into())}</p>
-            <canvas node_ref=canvas role="img" aria-label=accessible_name
-                aria-describedby=described_by height=CHART_HEIGHT></canvas>
-            <FeedNotes id=notes_id freshness feed />
-        </section>
-    }
-}
-
-/// A value with its unit, as text: `21.5 °C` (numbers as the value block shows them
-/// without set decimals, so a huge one stays short).
-pub fn format_value(value: Value, unit: &str) -> String {
-    match value {
-        Value::Number(n) => with_unit(n, None, unit),
-        Value::Switch(on) => with_unit_text(if on { "on" } else { "off" }, unit),
-    }
-}
-
-fn with_unit_text(text: &str, unit: &str) -> String {
-    if unit.is_empty() {
-        text.to_owned()
-    } else {
-        format!("{text} {unit}")
-    }
-}
-
-/// Why a chart could not be drawn.
-#[derive(Debug, thiserror::Error)]
-pub enum DrawError {
-    /// The canvas has no 2D context.
-    #[error("the canvas has no 2D context")]
-    NoContext,
-    /// Plotters failed.
-    #[error("{0}")]
-    Plotters(String),
-}
-
-impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawError {
-    fn from(e: DrawingAreaErrorKind<E>) -> Self {
-        DrawError::Plotters(e.to_string())
-    }
-}
-
-/// Draws `points` (seconds relative to now, value) into `canvas`.
-pub fn draw(
-    canvas: &HtmlCanvasElement,
-    width: u32,
-    points: &[Point],
-    window_secs: f64,
-) -> Result<(), DrawError> {
-    // Match the drawing buffer to the displayed width, so lines are not stretched.
-    if width > 0 && canvas.width() != width {
-        canvas.set_width(width);
-    }
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE)?;
-    let (y_lo, y_hi) = y_range(points);
-    let mut chart = ChartBuilder::on(&root)
-        .margin(8)
-        .x_label_area_size(22)
-        .y_label_area_size(44)
-        .build_cartesian_2d(-window_secs..0.0, y_lo..y_hi)?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(238, 238, 238))
-        .x_labels(6)
-        .y_labels(5)
-        .x_label_formatter(&|t| relative_time_label(*t))
-        .draw()?;
-    chart.draw_series(LineSeries::new(
-        points.iter().copied(),
-        RGBColor(0, 102, 204).stroke_width(2),
-    ))?;
-    if let Some(&last) = points.last() {
-        chart.draw_series(std::iter::once(Circle::new(
-            last,
-            3,
-            RGBColor(0, 102, 204).filled(),
-        )))?;
-    }
-    root.present()?;
-    Ok(())
-}
-
-/// `0` → `now`, `-90` → `-1:30`.
-pub fn relative_time_label(secs: f64) -> String {
-    if secs > -0.5 {
-        return "now".into();
-    }
-    let total = (-secs).round() as u64;
-    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
-    if h > 0 {
-        format!("-{h}:{m:02}:{s:02}")
-    } else {
-        format!("-{m}:{s:02}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_read_with_their_unit() {
-        assert_eq!(format_value(Value::Number(21.5), "°C"), "21.5 °C");
-        assert_eq!(format_value(Value::Number(42.0), ""), "42");
-        assert_eq!(format_value(Value::Switch(true), ""), "on");
-        assert_eq!(format_value(Value::Number(1e300), "K"), "1e300 K");
-    }
-
-    #[test]
-    fn axis_labels_count_back_from_now() {
-        assert_eq!(relative_time_label(0.0), "now");
-        assert_eq!(relative_time_label(-90.0), "-1:30");
-        assert_eq!(relative_time_label(-3725.0), "-1:02:05");
-    }
 }

@@ -13,9 +13,16 @@ pub fn demo_dashboard() -> Dashboard {
         block(
             "Temperature",
             BlockKind::LineChart {
-                topic: "demo/f/temperature".into(),
+                topic: Some("demo/f/temperature".into()),
+                series: Vec::new(),
                 unit: "°C".into(),
                 window_secs: default_window_secs(),
+                y_min: None,
+                y_max: None,
+                y_label: String::new(),
+                decimals: None,
+                stepped: false,
+                thresholds: Vec::new(),
             },
         ),
         block(

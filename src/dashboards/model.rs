@@ -87,21 +87,67 @@ pub struct Block {
     pub kind: BlockKind,
 }
 
+/// One series of a line chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSeries {
+    /// The feed's topic (or filter).
+    pub topic: String,
+    /// Its name in the legend; omitted: the topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl ChartSeries {
+    /// The legend's name for it.
+    pub fn name(&self) -> &str {
+        self.label
+            .as_deref()
+            .filter(|l| !l.trim().is_empty())
+            .unwrap_or(&self.topic)
+    }
+}
+
+/// The most series one chart draws: more lines than this are not readable.
+pub const MAX_SERIES: usize = 8;
+
 /// The kinds of block and their settings. Unknown settings are refused, so a typo
 /// (`"stale_after_sec"`, `"decimal"`) is reported instead of silently ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum BlockKind {
-    /// A line chart of a numeric feed.
+    /// A line chart of one numeric feed (`topic`) or several (`series`, up to 8).
     LineChart {
-        /// The feed's topic (or filter).
-        topic: String,
+        /// The feed's topic (or filter), for a chart of one series.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        topic: Option<String>,
+        /// The series of a chart of several, each with its topic and legend label.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        series: Vec<ChartSeries>,
         /// Unit shown after values, e.g. `°C`.
         #[serde(default)]
         unit: String,
         /// How much history the chart shows, in seconds.
         #[serde(default = "default_window_secs")]
         window_secs: u32,
+        /// The bottom of the y axis; omitted: from the data.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        y_min: Option<f64>,
+        /// The top of the y axis; omitted: from the data.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        y_max: Option<f64>,
+        /// The y axis's label, e.g. `Temperature (°C)`.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        y_label: String,
+        /// Digits after the decimal point in the legend and read-out (0–10).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decimals: Option<u8>,
+        /// Draw steps (a value holds until the next) instead of slopes: for on/off data.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        stepped: bool,
+        /// Bounds drawn as lines, the side beyond them shaded.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        thresholds: Vec<Threshold>,
     },
     /// An on/off switch that publishes a command and shows the confirmed state.
     Toggle {
@@ -271,9 +317,14 @@ impl BlockKind {
     /// The feeds this block reads: (topic filter, how to decode it).
     pub fn bindings(&self) -> Vec<(String, Decoding)> {
         match self {
-            BlockKind::LineChart { topic, .. }
-            | BlockKind::Value { topic, .. }
-            | BlockKind::Gauge { topic, .. } => vec![(topic.clone(), Decoding::Number)],
+            BlockKind::LineChart { topic, series, .. } => topic
+                .iter()
+                .chain(series.iter().map(|s| &s.topic))
+                .map(|t| (t.clone(), Decoding::Number))
+                .collect(),
+            BlockKind::Value { topic, .. } | BlockKind::Gauge { topic, .. } => {
+                vec![(topic.clone(), Decoding::Number)]
+            }
             BlockKind::Toggle {
                 state_topic,
                 on_payload,

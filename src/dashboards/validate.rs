@@ -4,6 +4,7 @@
 
 use mqtt_session::topic::validate_topic_name;
 
+use super::model::MAX_SERIES;
 use super::{Block, BlockKind};
 use crate::blocks::thresholds::Threshold;
 
@@ -35,10 +36,44 @@ pub fn block_problems(block: &Block) -> Vec<String> {
         }
     }
     match &block.kind {
-        BlockKind::LineChart { window_secs, .. } => {
+        BlockKind::LineChart {
+            topic,
+            series,
+            window_secs,
+            y_min,
+            y_max,
+            decimals,
+            thresholds,
+            ..
+        } => {
+            match (topic, series.len()) {
+                (None, 0) => problems
+                    .push("topic: a chart needs a `topic`, or `series` with at least one".into()),
+                (Some(_), n) if n > 0 => problems.push(
+                    "series: give `topic` for one series or `series` for several, not both".into(),
+                ),
+                (_, n) if n > MAX_SERIES => problems.push(format!(
+                    "series: at most {MAX_SERIES} (more lines are not readable), got {n}"
+                )),
+                _ => {}
+            }
             if *window_secs == 0 {
                 problems.push("window_secs: must be at least 1 second".into());
             }
+            for (field, bound) in [("y_min", y_min), ("y_max", y_max)] {
+                if let Some(b) = bound.filter(|b| !b.is_finite()) {
+                    problems.push(format!("{field}: must be a finite number, got {b}"));
+                }
+            }
+            if let (Some(lo), Some(hi)) = (y_min, y_max) {
+                if lo >= hi {
+                    problems.push(format!(
+                        "y_min: must be less than y_max, got y_min {lo} and y_max {hi}"
+                    ));
+                }
+            }
+            check_decimals(*decimals, &mut problems);
+            check_thresholds(thresholds, &mut problems);
         }
         BlockKind::Toggle {
             command_topic,
@@ -315,6 +350,31 @@ mod tests {
             ),
             ""
         );
+    }
+
+    #[test]
+    fn a_chart_takes_a_topic_or_up_to_8_series_and_a_y_range_that_is_one() {
+        let err = error_for(r#""title":"C","type":"line_chart""#);
+        assert!(
+            err.contains("topic: a chart needs a `topic`, or `series`"),
+            "{err}"
+        );
+        let err =
+            error_for(r#""title":"C","type":"line_chart","topic":"a","series":[{"topic":"b"}]"#);
+        assert!(err.contains("not both"), "{err}");
+        let nine: Vec<String> = (0..9).map(|i| format!(r#"{{"topic":"t/{i}"}}"#)).collect();
+        let err = error_for(&format!(
+            r#""title":"C","type":"line_chart","series":[{}]"#,
+            nine.join(",")
+        ));
+        assert!(err.contains("series: at most 8"), "{err}");
+        let err = error_for(r#""title":"C","type":"line_chart","topic":"a","y_min":5,"y_max":5"#);
+        assert!(err.contains("y_min: must be less than y_max"), "{err}");
+        let err =
+            error_for(r#""title":"C","type":"line_chart","series":[{"topic":"a","colour":"red"}]"#);
+        assert!(err.contains("unknown field `colour`"), "{err}");
+        let ok = r#""title":"C","type":"line_chart","series":[{"topic":"a","label":"A"},{"topic":"b"}],"y_min":0,"stepped":true"#;
+        assert_eq!(error_for(ok), "");
     }
 
     #[test]

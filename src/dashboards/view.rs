@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::{Block, BlockKind, Dashboard};
 use crate::app::{BoundDashboard, FeedHandle, FeedsContext};
 use crate::blocks::command::{qos_from_level, CommandTarget, Commander};
+use crate::blocks::line_chart::{ChartLine, ChartSettings};
 use crate::blocks::reported::ReportedState;
 use crate::blocks::staleness::{Freshness, StalePolicy};
 use crate::blocks::{
@@ -45,8 +46,8 @@ pub fn DashboardView(
                 let feed = feeds.handle(id);
                 (feed, liveness.freshness_of(feed, policy))
             };
-            let first = ids.first().copied().map(watch);
-            block_view(block, first, connection)
+            let watched = ids.into_iter().map(watch).collect();
+            block_view(block, watched, connection)
         })
         .collect_view();
     view! {
@@ -57,13 +58,14 @@ pub fn DashboardView(
     }
 }
 
-/// One block, given its first feed (when it has one) and that feed's freshness.
+/// One block, given its feeds (in the order of its bindings) and their freshness.
 fn block_view(
     block: Block,
-    feed: Option<(FeedHandle, Memo<Freshness>)>,
+    feeds: Vec<(FeedHandle, Memo<Freshness>)>,
     connection: Connection,
 ) -> AnyView {
     let title = block.title;
+    let feed = feeds.first().copied();
     let commander = |topic: &str, qos: u8, retain: bool| {
         Commander::new(
             connection,
@@ -80,10 +82,47 @@ fn block_view(
     match (block.kind, feed) {
         (
             BlockKind::LineChart {
-                unit, window_secs, ..
+                series,
+                unit,
+                window_secs,
+                y_min,
+                y_max,
+                y_label,
+                decimals,
+                stepped,
+                thresholds,
+                ..
             },
-            Some((feed, freshness)),
-        ) => view! { <LineChart title unit window_secs feed freshness /> }.into_any(),
+            Some(_),
+        ) => {
+            // One name per feed: none for a chart of one topic, the legend's otherwise.
+            let names = series.iter().map(|s| s.name().to_owned());
+            let names: Vec<String> = if series.is_empty() {
+                vec![String::new()]
+            } else {
+                names.collect()
+            };
+            let lines = names
+                .into_iter()
+                .zip(feeds)
+                .map(|(name, (feed, freshness))| ChartLine {
+                    name,
+                    feed,
+                    freshness,
+                })
+                .collect();
+            let settings = ChartSettings {
+                unit,
+                window_secs,
+                y_min,
+                y_max,
+                y_label,
+                decimals,
+                stepped,
+                thresholds,
+            };
+            view! { <LineChart title settings lines /> }.into_any()
+        }
         (
             BlockKind::Toggle {
                 command_topic,

@@ -47,6 +47,17 @@ impl<T> Ring<T> {
         self.items.is_empty()
     }
 
+    /// The item `index` places from the oldest.
+    pub fn get(&self, index: usize) -> Option<&T> {
+        self.items.get(index)
+    }
+
+    /// The index of the first item for which `is_before` is false, given that it is
+    /// true for a prefix of the ring and false for the rest (a binary search).
+    pub fn partition_point(&self, is_before: impl FnMut(&T) -> bool) -> usize {
+        self.items.partition_point(is_before)
+    }
+
     /// The most items the ring holds.
     pub fn capacity(&self) -> usize {
         self.capacity

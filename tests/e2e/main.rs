@@ -16,6 +16,7 @@ mod app;
 mod blocks;
 mod browser;
 mod certs;
+mod charts;
 mod conformance;
 mod content_policy;
 mod controls;
