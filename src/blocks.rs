@@ -8,6 +8,7 @@ pub mod chart_draw;
 pub mod chart_readout;
 pub mod color_picker;
 pub mod command;
+pub mod device_api;
 pub mod element_width;
 pub mod feed_notes;
 pub mod gauge;
@@ -26,6 +27,7 @@ pub mod value;
 
 pub use button::PushButton;
 pub use color_picker::ColorPicker;
+pub use device_api::DeviceApi;
 pub use gauge::Gauge;
 pub use line_chart::LineChart;
 pub use liveness::Liveness;

@@ -12,6 +12,7 @@ use std::rc::{Rc, Weak};
 use bytes::Bytes;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
+use mqtt_session::topic::{filter_matches, validate_topic_filter};
 use mqtt_session::{Event, Instant, QoS, Session};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -91,6 +92,7 @@ impl Connection {
                 client_id: set_client_id,
             },
             deliveries: FxHashMap::default(),
+            taps: Vec::new(),
             this: Weak::new(),
         }));
         let weak = Rc::downgrade(&driver);
@@ -186,8 +188,32 @@ impl Connection {
     }
 }
 
+impl Connection {
+    /// Subscribes to `filter` (now, or when connected; again after every new
+    /// connection) and calls `tap` with every message matching it, outside any borrow
+    /// of the driver. For raw payloads that the feed store does not keep, such as
+    /// device API responses. An invalid filter is refused with the rule it broke.
+    pub fn listen(&self, filter: &str, tap: MessageTap) -> Result<(), String> {
+        validate_topic_filter(filter).map_err(|e| format!("{filter:?}: {e}"))?;
+        let driver = self.driver.get_value();
+        let result = {
+            let mut d = driver.borrow_mut();
+            d.taps.push((filter.to_owned(), tap));
+            let now = d.clock.now();
+            d.session
+                .subscribe(now, vec![(filter.to_owned(), QoS::AtLeastOnce)])
+                .map_err(|e| describe::session_error(&e))
+        };
+        Driver::pump(&driver, Flush::Now);
+        result
+    }
+}
+
 /// Told once what became of a publish.
 type AnswerListener = Box<dyn FnOnce(Delivery)>;
+
+/// Told the topic and payload of every message matching its filter.
+pub type MessageTap = Rc<dyn Fn(&str, &[u8])>;
 
 /// The signal setters the driver writes, outside any RefCell borrow.
 struct UiSetters {
@@ -247,6 +273,8 @@ struct Driver {
     ui: UiSetters,
     /// Where to report the answer to each publish of ours still waiting for one.
     deliveries: FxHashMap<u16, AnswerListener>,
+    /// Who wants the raw messages of a filter (request/response), beside the store.
+    taps: Vec<(String, MessageTap)>,
     this: Weak<RefCell<Driver>>,
 }
 
@@ -272,6 +300,8 @@ struct UiChanges {
     close_after_send: bool,
     /// Answers to our publishes.
     deliveries: Vec<(AnswerListener, Delivery)>,
+    /// Messages for taps: (tap, topic, payload).
+    tapped: Vec<(MessageTap, String, Bytes)>,
 }
 
 impl Driver {
@@ -299,6 +329,16 @@ impl Driver {
         self.session
             .connect(options, now)
             .map_err(|e| describe::session_error(&e))?;
+        // The new session knows no subscriptions: the taps' filters too.
+        let mut filters = filters;
+        for (filter, _) in &self.taps {
+            if !filters.contains(filter) {
+                filters.push(filter.clone());
+            }
+        }
+        if filters.is_empty() {
+            return Ok(()); // a dashboard of controls only reads nothing
+        }
         let qos = filters.into_iter().map(|f| (f, QoS::AtLeastOnce)).collect();
         self.session
             .subscribe(now, qos)
@@ -357,6 +397,9 @@ impl Driver {
         for (on_answer, outcome) in changes.deliveries {
             on_answer(outcome);
         }
+        for (tap, topic, payload) in changes.tapped {
+            tap(&topic, &payload);
+        }
     }
 
     fn handle_event(&mut self, event: Event, changes: &mut UiChanges) {
@@ -386,6 +429,15 @@ impl Driver {
                     message.retain,
                     self.clock.wall_ms(),
                 );
+                for (filter, tap) in &self.taps {
+                    if filter_matches(filter, &message.topic) {
+                        changes.tapped.push((
+                            tap.clone(),
+                            message.topic.clone(),
+                            message.payload.clone(),
+                        ));
+                    }
+                }
                 changes.frame_needed = true;
             }
             Event::Subscribed { results } => {

@@ -2,7 +2,9 @@
 //! The page opens it when `feedboard.json` names no dashboard, as `cargo xtask demo`'s
 //! does not.
 
-use super::model::{default_off, default_on, default_qos, default_window_secs, SCHEMA_VERSION};
+use super::model::{
+    default_api_timeout, default_off, default_on, default_qos, default_window_secs, SCHEMA_VERSION,
+};
 use super::{Block, BlockKind, Dashboard};
 use crate::blocks::thresholds::{Level, Threshold};
 
@@ -47,6 +49,17 @@ pub fn demo_dashboard() -> Dashboard {
                 unit: "°C".into(),
                 qos: default_qos(),
                 retain: false,
+            },
+        ),
+        block(
+            "Front door",
+            BlockKind::DeviceApi {
+                user: "demo".into(),
+                device: "lock-1".into(),
+                endpoints: ["get_state", "lock", "unlock", "set_owner"]
+                    .map(String::from)
+                    .to_vec(),
+                timeout_secs: default_api_timeout(),
             },
         ),
         block(

@@ -236,6 +236,19 @@ pub enum BlockKind {
         #[serde(default)]
         retain: bool,
     },
+    /// Calls a device's request/response API: a request with a fresh key on
+    /// `<user>/req/<device>/<endpoint>`, the encrypted answer on `<user>/res/...`.
+    DeviceApi {
+        /// The first topic level (the account the devices belong to).
+        user: String,
+        /// The device id offered first; the user may type another.
+        device: String,
+        /// The endpoints to choose from, e.g. `get_state`.
+        endpoints: Vec<String>,
+        /// Seconds to wait for the answer.
+        #[serde(default = "default_api_timeout")]
+        timeout_secs: u32,
+    },
     /// A colour picker that publishes the chosen colour as `#rrggbb`.
     ColorPicker {
         /// Where the colour is published.
@@ -309,6 +322,10 @@ pub(super) fn default_step() -> f64 {
     1.0
 }
 
+pub(super) fn default_api_timeout() -> u32 {
+    10
+}
+
 pub(super) fn default_color() -> String {
     "#000000".into()
 }
@@ -343,7 +360,9 @@ impl BlockKind {
                     .map(|topic| (topic.clone(), Decoding::Number))
                     .collect()
             }
-            BlockKind::Button { .. } | BlockKind::ColorPicker { .. } => Vec::new(),
+            BlockKind::Button { .. }
+            | BlockKind::ColorPicker { .. }
+            | BlockKind::DeviceApi { .. } => Vec::new(),
         }
     }
 

@@ -172,6 +172,31 @@ pub fn block_problems(block: &Block) -> Vec<String> {
                 }
             }
         }
+        BlockKind::DeviceApi {
+            user,
+            device,
+            endpoints,
+            timeout_secs,
+        } => {
+            for (field, what, text) in [("user", "user", user), ("device", "device id", device)] {
+                if let Some(p) = device_api::level_problem(what, text) {
+                    problems.push(format!("{field}: {p}"));
+                }
+            }
+            if endpoints.is_empty() {
+                problems.push("endpoints: name at least one, e.g. \"get_state\"".into());
+            }
+            for (i, endpoint) in endpoints.iter().enumerate() {
+                if let Some(p) = device_api::level_problem("endpoint", endpoint) {
+                    problems.push(format!("endpoints[{i}]: {p}"));
+                }
+            }
+            if !(1..=300).contains(timeout_secs) {
+                problems.push(format!(
+                    "timeout_secs: must be 1 to 300 seconds, got {timeout_secs}"
+                ));
+            }
+        }
         BlockKind::ColorPicker {
             command_topic,
             qos,
@@ -374,6 +399,26 @@ mod tests {
             error_for(r#""title":"C","type":"line_chart","series":[{"topic":"a","colour":"red"}]"#);
         assert!(err.contains("unknown field `colour`"), "{err}");
         let ok = r#""title":"C","type":"line_chart","series":[{"topic":"a","label":"A"},{"topic":"b"}],"y_min":0,"stepped":true"#;
+        assert_eq!(error_for(ok), "");
+    }
+
+    #[test]
+    fn a_device_api_block_needs_single_level_names_and_an_endpoint() {
+        let err = error_for(
+            r#""title":"L","type":"device_api","user":"a/b","device":"","endpoints":["ok","x+"]"#,
+        );
+        for part in [
+            "user: the user \"a/b\" contains '/'",
+            "device: the device id is empty",
+            "endpoints[1]: the endpoint \"x+\" contains '+'",
+        ] {
+            assert!(err.contains(part), "{part:?} in {err}");
+        }
+        let err =
+            error_for(r#""title":"L","type":"device_api","user":"u","device":"d","endpoints":[]"#);
+        assert!(err.contains("endpoints: name at least one"), "{err}");
+        let ok =
+            r#""title":"L","type":"device_api","user":"u","device":"d","endpoints":["get_state"]"#;
         assert_eq!(error_for(ok), "");
     }
 

@@ -10,7 +10,8 @@ use crate::blocks::line_chart::{ChartLine, ChartSettings};
 use crate::blocks::reported::ReportedState;
 use crate::blocks::staleness::{Freshness, StalePolicy};
 use crate::blocks::{
-    ColorPicker, Gauge, LineChart, Liveness, NumberPad, PushButton, Slider, Toggle, ValueBlock,
+    ColorPicker, DeviceApi, Gauge, LineChart, Liveness, NumberPad, PushButton, Slider, Toggle,
+    ValueBlock,
 };
 use crate::connection::Connection;
 use crate::feeds::FeedId;
@@ -220,6 +221,15 @@ fn block_view(
             let commander = commander(&command_topic, qos, retain);
             view! { <ColorPicker title initial commander /> }.into_any()
         }
+        (
+            BlockKind::DeviceApi {
+                user,
+                device,
+                endpoints,
+                timeout_secs,
+            },
+            _,
+        ) => view! { <DeviceApi title user device endpoints timeout_secs connection /> }.into_any(),
         // A block of readings always has its feed (its binding is its topic).
         (_, None) => view! {
             <section class="block broken" aria-label=title.clone()>

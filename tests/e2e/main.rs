@@ -22,6 +22,7 @@ mod content_policy;
 mod controls;
 mod demo_broker_restart;
 mod demo_process;
+mod device_api;
 mod mosquitto;
 mod peer;
 mod proxy;

@@ -9,6 +9,7 @@
 //! which owns the MQTT connection, reconnects, and resubscribes after every CONNACK.
 
 pub mod home;
+pub mod lock;
 mod runner;
 pub mod ward;
 
@@ -59,12 +60,18 @@ pub async fn start_devices(host: &str, tcp_port: u16) -> Result<DevicesHandle, D
     let addr = format!("{host}:{tcp_port}");
     let home = runner::spawn(home::Home::new(), host, tcp_port);
     let ward = runner::spawn(ward::Ward::new(), host, tcp_port);
+    let lock = runner::spawn(lock::Lock::new(), host, tcp_port);
     let handle = DevicesHandle {
-        tasks: home.tasks.into_iter().chain(ward.tasks).collect(),
+        tasks: home
+            .tasks
+            .into_iter()
+            .chain(ward.tasks)
+            .chain(lock.tasks)
+            .collect(),
     };
 
     let wait = async {
-        for ready in [home.ready, ward.ready] {
+        for ready in [home.ready, ward.ready, lock.ready] {
             match ready.await {
                 Ok(Ok(())) => {}
                 Ok(Err(reason)) => return Err(reason),

@@ -1,0 +1,159 @@
+//! The device API block against Mosquitto: a peer plays the device, reading the
+//! request's key and id with the shared envelope code and answering — correctly, for
+//! another request, or tampered with — and against the demo broker's simulated lock.
+
+use device_api::{decode_key, parse_request, seal, Response, KEY_BYTES, NONCE_BYTES};
+use serde_json::{json, Value};
+
+use crate::browser::{type_into, Browser, Name};
+use crate::mosquitto::ALICE;
+use crate::peer::Peer;
+use crate::{app, connect_with_form, run, wait_until_connected, Setup};
+
+const REQUEST: &str = "demo/req/lock-1/get_state";
+const RESPONSE: &str = "demo/res/lock-1/get_state";
+
+fn api_dashboard() -> Value {
+    json!({ "version": 1, "title": "Devices", "blocks": [
+        { "title": "Lock", "type": "device_api", "user": "demo", "device": "lock-1",
+          "endpoints": ["get_state", "set_owner"], "timeout_secs": 10 }
+    ]})
+}
+
+/// The next request on `topic`, as the device reads it: its key, its id, its data.
+async fn next_request(device: &mut Peer, topic: &str) -> ([u8; KEY_BYTES], String, Value) {
+    let message = device.next_message(topic).await;
+    let request = parse_request(&message.payload).expect("the page's request is an envelope");
+    let key = decode_key(&request.key).expect("the key is 32 bytes of base64");
+    (key, request.id, request.data)
+}
+
+async fn respond(device: &mut Peer, id: &str, key: &[u8; KEY_BYTES], data: Value) {
+    let response = Response {
+        status: 0,
+        code: 200,
+        id: id.into(),
+        data: seal(key, &[4; NONCE_BYTES], &data),
+    };
+    device
+        .publish(RESPONSE, &serde_json::to_string(&response).unwrap(), false)
+        .await;
+}
+
+async fn send_request(browser: &Browser) {
+    browser
+        .find_by_role("button", "Send request")
+        .await
+        .click()
+        .await
+        .expect("cannot click Send request");
+}
+
+#[test]
+fn a_request_carries_a_fresh_key_and_only_its_own_answer_is_decrypted_and_shown() {
+    run(async {
+        let setup = Setup::start_with_dashboard(api_dashboard()).await;
+        let browser = &setup.browser;
+        let mut device = setup.peer("lock").await;
+        device.subscribe("demo/req/lock-1/+").await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+
+        send_request(browser).await;
+        let (key, id, data) = next_request(&mut device, REQUEST).await;
+        assert_eq!(data, json!({}));
+        browser
+            .wait_for_text("region", "Lock", "the wait", |t| {
+                t.contains("Waiting for lock-1 to answer get_state")
+            })
+            .await;
+        // Another client's answer on the same topic: not ours, ignored.
+        respond(
+            &mut device,
+            "ffffffffffffffff",
+            &[1; KEY_BYTES],
+            json!({"x": 1}),
+        )
+        .await;
+        browser
+            .wait_for_text("region", "Lock", "the ignored answer", |t| {
+                t.contains("Ignored 1 response to another request")
+            })
+            .await;
+        respond(
+            &mut device,
+            &id,
+            &key,
+            json!({"locked": true, "owner": "nobody"}),
+        )
+        .await;
+        browser
+            .wait_for_text("region", "Response", "the decrypted answer", |t| {
+                t.contains("Done (status 0), code 200") && t.contains("\"owner\": \"nobody\"")
+            })
+            .await;
+
+        // A second request has a key of its own.
+        send_request(browser).await;
+        let (second_key, second_id, _) = next_request(&mut device, REQUEST).await;
+        assert_ne!(second_key, key, "every request has a fresh key");
+        assert_ne!(second_id, id, "and a fresh id");
+        // Answered with the right id but not under its key: tampered with.
+        respond(&mut device, &second_id, &key, json!({"locked": false})).await;
+        browser
+            .wait_for_text("alert", Name::Any, "the rejection", |t| {
+                t.contains("Response rejected: the response's data does not decrypt")
+            })
+            .await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn the_demo_lock_answers_set_owner_through_the_embedded_broker() {
+    run(async {
+        app::dist();
+        let broker = feedboard_demo::start_broker(0, 0)
+            .await
+            .expect("cannot start the demo broker");
+        let _devices = feedboard_demo::start_devices("127.0.0.1", broker.tcp_port)
+            .await
+            .expect("cannot start the demo devices");
+        let app = app::serve(Some(json!({
+            "broker": broker.ws_url(),
+            "connect": true,
+            "dashboard": api_dashboard(),
+        })))
+        .await;
+        let ca = crate::certs::TestCa::new();
+        let browser = Browser::start(&ca).await;
+        browser.open(&app.url()).await;
+        wait_until_connected(&browser).await;
+
+        let endpoint = browser.find_by_role("combobox", "Lock: endpoint").await;
+        endpoint
+            .select_by_value("set_owner")
+            .await
+            .expect("cannot choose set_owner");
+        let data = browser
+            .find_by_role("textbox", "Lock: request data (JSON)")
+            .await;
+        type_into(&data, r#"{"owner": "Ada"}"#).await;
+        send_request(&browser).await;
+        browser
+            .wait_for_text("region", "Response", "the lock's answer", |t| {
+                t.contains("Done (status 0), code 200") && t.contains("\"owner\": \"Ada\"")
+            })
+            .await;
+
+        // Data that is not JSON never leaves the page.
+        type_into(&data, "{owner: Ada").await;
+        send_request(&browser).await;
+        browser
+            .wait_for_text("alert", Name::Any, "the refusal", |t| {
+                t.contains("Data is not JSON")
+            })
+            .await;
+        browser.close().await;
+    });
+}
