@@ -4,7 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use mqtt_session::ProtocolVersion;
 
-use crate::connection::{Connection, ConnectionSettings, ConnectionStatus};
+use crate::connection::{BrokerUrl, Connection, ConnectionSettings, ConnectionStatus};
 
 /// Broker URL, client id, credentials, protocol version and keep-alive, with Connect and
 /// Disconnect. What the user typed stays in the form whatever happens.
@@ -59,6 +59,14 @@ pub fn ConnectionForm(
         connect.with_value(|c| c());
     };
     let idle = move || connection.status.get() == ConnectionStatus::Disconnected;
+    // Said while typing, before anything is sent: the password would go in clear.
+    let plaintext_warning = move || {
+        broker_url.with(|text| {
+            BrokerUrl::parse(text.trim())
+                .ok()
+                .and_then(|url| url.plaintext_warning())
+        })
+    };
 
     view! {
         <form class="connection" aria-label="Connection" on:submit=on_submit>
@@ -66,8 +74,10 @@ pub fn ConnectionForm(
                 <label for="broker-url">"Broker URL"</label>
                 <input id="broker-url" type="text" inputmode="url" autocomplete="url"
                     spellcheck="false" placeholder="wss://broker.example:8884/mqtt"
+                    aria-describedby="broker-url-warning"
                     prop:value=broker_url
                     on:input:target=move |ev| broker_url.set(ev.target().value()) />
+                <p id="broker-url-warning" class="warning">{plaintext_warning}</p>
             </div>
             <div class="field">
                 <label for="client-id">"Client ID"</label>

@@ -100,6 +100,18 @@ impl BrokerUrl {
         &self.host
     }
 
+    /// A warning for a `ws://` URL to a host other than this machine: nothing on that
+    /// connection is encrypted. `None` for `wss://` and for loopback.
+    pub fn plaintext_warning(&self) -> Option<String> {
+        (!self.secure && !self.is_local()).then(|| {
+            format!(
+                "ws:// is not encrypted: your password and every message cross the network \
+                 to {} as plain text. Use wss:// unless this is a network you trust.",
+                self.host
+            )
+        })
+    }
+
     /// True for localhost and loopback addresses, where `ws://` is fine.
     pub fn is_local(&self) -> bool {
         let h = self.host.as_str();
@@ -223,6 +235,27 @@ mod tests {
         assert!(BrokerUrl::parse("ws://localhost:9001").unwrap().is_local());
         assert!(BrokerUrl::parse("ws://127.0.0.1:9001").unwrap().is_local());
         assert!(!BrokerUrl::parse("ws://192.168.1.5").unwrap().is_local());
+    }
+
+    #[test]
+    fn plain_ws_to_another_host_is_warned_about_but_not_to_this_machine_or_over_tls() {
+        let warning = BrokerUrl::parse("ws://192.168.1.5:9001")
+            .unwrap()
+            .plaintext_warning()
+            .expect("a warning");
+        assert!(warning.contains("192.168.1.5 as plain text"), "{warning}");
+        assert_eq!(
+            BrokerUrl::parse("ws://127.0.0.1:9001")
+                .unwrap()
+                .plaintext_warning(),
+            None
+        );
+        assert_eq!(
+            BrokerUrl::parse("wss://broker.example:8884/mqtt")
+                .unwrap()
+                .plaintext_warning(),
+            None
+        );
     }
 
     #[test]

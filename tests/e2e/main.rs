@@ -446,6 +446,32 @@ fn wrong_password_is_reported_and_the_form_keeps_what_was_typed() {
 }
 
 #[test]
+fn plain_ws_to_another_host_is_warned_about_while_typing_and_wss_is_not() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        let field = browser.find_by_role("textbox", "Broker URL").await;
+        browser::type_into(&field, "ws://192.168.1.5:9001").await;
+        browser
+            .wait_for_description("textbox", "Broker URL", "a plain-text warning", |d| {
+                d.contains("ws:// is not encrypted") && d.contains("192.168.1.5 as plain text")
+            })
+            .await;
+        browser::type_into(&field, "wss://192.168.1.5:8884/mqtt").await;
+        browser
+            .wait_for_description("textbox", "Broker URL", "no warning", |d| d.trim().is_empty())
+            .await;
+        browser::type_into(&field, "ws://127.0.0.1:9001").await;
+        browser
+            .wait_for_description("textbox", "Broker URL", "no warning for this machine", |d| {
+                d.trim().is_empty()
+            })
+            .await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
 fn unreachable_port_is_reported_in_the_form() {
     run(async {
         let setup = Setup::start().await;
