@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::command::{CommandStatus, Commander};
+use gloo_timers::callback::Timeout;
+
+use super::command::{CommandStatus, Commander, ANSWER_EXPECTED_MS};
 use super::feed_notes::{unique_id, FeedNotes};
 use super::staleness::Freshness;
 use crate::app::FeedHandle;
@@ -37,11 +39,22 @@ pub fn Toggle(
             .map(|(want, _)| want)
     };
 
+    let state_overdue = RwSignal::new(false);
+    let overdue_timer = StoredValue::new_local(None::<Timeout>);
     let on_click = move |_| {
         let want = !confirmed().unwrap_or(false);
         let payload = if want { &on_payload } else { &off_payload };
         if commander.send(payload) {
-            requested.set(Some((want, feed.version.get_untracked())));
+            let asked_at = feed.version.get_untracked();
+            requested.set(Some((want, asked_at)));
+            state_overdue.set(false);
+            // MQTT 3.1.1 brokers acknowledge a publish their ACL refuses and drop it:
+            // only the missing state can tell. Replacing the timer cancels the last one.
+            overdue_timer.set_value(Some(Timeout::new(ANSWER_EXPECTED_MS, move || {
+                if requested.get_untracked() == Some((want, asked_at)) {
+                    state_overdue.try_set(true);
+                }
+            })));
         }
     };
 
@@ -56,6 +69,12 @@ pub fn Toggle(
         let state_topic = state_topic.clone();
         let command_topic = commander.topic();
         move || match (waiting(), confirmed()) {
+            (Some(_), _) if state_overdue.get() => format!(
+                "No state reported on {state_topic} for {} s after the command: the device \
+                 may be off, or the broker refused the command (MQTT 3.1.1 brokers drop a \
+                 refused publish without saying so)",
+                ANSWER_EXPECTED_MS / 1000
+            ),
             (Some(_), _) => format!("Sent to {command_topic}; waiting for {state_topic}"),
             (None, Some(_)) => format!("As reported on {state_topic}"),
             (None, None) => format!("No state reported on {state_topic} yet"),

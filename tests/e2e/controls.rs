@@ -198,3 +198,29 @@ fn a_command_without_an_answer_says_so_after_10_s_and_is_confirmed_when_the_brok
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn over_mqtt_311_a_refused_command_shows_as_a_state_that_never_came() {
+    run(async {
+        // The built-in dashboard: its Heater toggle commands demo/f/control.
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        // Bob may only read demo/#. Over 3.1.1 Mosquitto acknowledges his publish and
+        // drops it: the broker's confirmation says nothing, the missing state does.
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", BOB.0, BOB.1).await;
+        wait_until_connected(browser).await;
+        browser
+            .find_by_role("switch", "Heater")
+            .await
+            .click()
+            .await
+            .expect("cannot click the Heater switch");
+        browser
+            .wait_for_text("region", "Heater", "the missing state", |t| {
+                t.contains("No state reported on demo/f/heater for 10 s after the command")
+                    && t.contains("Turning on")
+            })
+            .await;
+        setup.browser.close().await;
+    });
+}
