@@ -23,6 +23,7 @@ mod controls;
 mod demo_broker_restart;
 mod demo_process;
 mod device_api;
+mod hostile;
 mod mosquitto;
 mod peer;
 mod proxy;
@@ -459,13 +460,18 @@ fn plain_ws_to_another_host_is_warned_about_while_typing_and_wss_is_not() {
             .await;
         browser::type_into(&field, "wss://192.168.1.5:8884/mqtt").await;
         browser
-            .wait_for_description("textbox", "Broker URL", "no warning", |d| d.trim().is_empty())
+            .wait_for_description("textbox", "Broker URL", "no warning", |d| {
+                d.trim().is_empty()
+            })
             .await;
         browser::type_into(&field, "ws://127.0.0.1:9001").await;
         browser
-            .wait_for_description("textbox", "Broker URL", "no warning for this machine", |d| {
-                d.trim().is_empty()
-            })
+            .wait_for_description(
+                "textbox",
+                "Broker URL",
+                "no warning for this machine",
+                |d| d.trim().is_empty(),
+            )
             .await;
         setup.browser.close().await;
     });

@@ -63,11 +63,17 @@ impl Peer {
 
     /// Publish at QoS 1 and wait for the broker's PUBACK.
     pub async fn publish(&mut self, topic: &str, payload: &str, retain: bool) {
+        self.publish_bytes(topic, payload.as_bytes(), retain).await;
+    }
+
+    /// Publish any bytes (not necessarily UTF-8) at QoS 1 and wait for the PUBACK.
+    pub async fn publish_bytes(&mut self, topic: &str, payload: &[u8], retain: bool) {
         self.client
-            .publish(topic, QoS::AtLeastOnce, retain, payload.as_bytes().to_vec())
+            .publish(topic, QoS::AtLeastOnce, retain, payload.to_vec())
             .await
             .expect("peer: cannot queue a publish");
-        self.wait_for(&format!("PUBACK for {payload:?} on {topic}"), |p| {
+        let shown = String::from_utf8_lossy(&payload[..payload.len().min(40)]).into_owned();
+        self.wait_for(&format!("PUBACK for {shown:?} on {topic}"), |p| {
             matches!(p, Packet::PubAck(_))
         })
         .await;
