@@ -2,6 +2,7 @@
 
 mod connection_form;
 mod feeds_context;
+mod refusals;
 mod startup_load;
 mod traffic;
 
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 
 pub use connection_form::ConnectionForm;
 pub use feeds_context::{BoundDashboard, FeedHandle, FeedsContext};
+pub use refusals::Refusals;
 pub use traffic::Traffic;
 
 use crate::blocks::Liveness;
@@ -73,6 +75,7 @@ fn Feedboard(startup: StartupLoad) -> impl IntoView {
             })}
             <ConnectionForm connection initial filters autoconnect=config.connect />
             <Traffic counters=connection.counters />
+            <Refusals refusals=connection.refusals />
             <DashboardView dashboard bound feeds connection liveness />
         </main>
     }

@@ -167,6 +167,12 @@ fn a_command_the_broker_refuses_is_shown_as_refused_on_the_control() {
             "“1”: Refused by the broker: not authorized",
         )
         .await;
+        // And in the session's list of refusals, under the form.
+        browser
+            .wait_for_text("region", "Refusals this session", "the refusal", |t| {
+                t.contains("Publishing to demo/c/bell refused: not authorized")
+            })
+            .await;
         setup.browser.close().await;
     });
 }

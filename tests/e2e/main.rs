@@ -429,6 +429,14 @@ fn wrong_password_is_reported_and_the_form_keeps_what_was_typed() {
                 text.to_lowercase().contains("not authorized")
             })
             .await;
+        browser
+            .wait_for_text(
+                "region",
+                "Refusals this session",
+                "the CONNACK refusal",
+                |t| t.contains("The broker: not authorized (code 0x05)"),
+            )
+            .await;
         let value = |role: &'static str, name: &'static str| async move {
             browser
                 .find_by_role(role, name)
