@@ -77,7 +77,7 @@ pub fn ConnectionForm(
                     aria-describedby="broker-url-warning"
                     prop:value=broker_url
                     on:input:target=move |ev| broker_url.set(ev.target().value()) />
-                <p id="broker-url-warning" class="warning">{plaintext_warning}</p>
+                <p id="broker-url-warning" class="url-warning">{plaintext_warning}</p>
             </div>
             <div class="field">
                 <label for="client-id">"Client ID"</label>

@@ -2,6 +2,7 @@
 //! The page opens it when `feedboard.json` names no dashboard, as `cargo xtask demo`'s
 //! does not.
 
+use super::model::ChartSeries;
 use super::model::{
     default_api_timeout, default_off, default_on, default_qos, default_window_secs, SCHEMA_VERSION,
 };
@@ -12,6 +13,12 @@ use crate::blocks::thresholds::{Level, Threshold};
 /// and SpO2 of three beds, and a heart-rate dial for the bed that deteriorates).
 pub fn demo_dashboard() -> Dashboard {
     let mut blocks = vec![
+        block(
+            "Home",
+            BlockKind::Heading {
+                text: "The living room: a reading every 2 s, and the heater".into(),
+            },
+        ),
         block(
             "Temperature",
             BlockKind::LineChart {
@@ -74,6 +81,33 @@ pub fn demo_dashboard() -> Dashboard {
                     labelled(Threshold::below(30.0, Level::Warning), "Dry"),
                     labelled(Threshold::above(60.0, Level::Warning), "Humid"),
                 ],
+            },
+        ),
+        block(
+            "Ward",
+            BlockKind::Heading {
+                text: "Three beds, a reading a second; bed 3 deteriorates about once a minute"
+                    .into(),
+            },
+        ),
+        block(
+            "Heart rates",
+            BlockKind::LineChart {
+                topic: None,
+                series: (1..=3)
+                    .map(|bed| ChartSeries {
+                        topic: format!("ward/bed-{bed}/f/heart-rate"),
+                        label: Some(format!("Bed {bed}")),
+                    })
+                    .collect(),
+                unit: "bpm".into(),
+                window_secs: 120,
+                y_min: Some(30.0),
+                y_max: Some(180.0),
+                y_label: "bpm".into(),
+                decimals: Some(0),
+                stepped: false,
+                thresholds: heart_rate_thresholds(),
             },
         ),
     ];

@@ -149,6 +149,39 @@ pub enum BlockKind {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         thresholds: Vec<Threshold>,
     },
+    /// A lamp that is on or off by a condition on a feed: its payload equals
+    /// `on_payload`, or its number is `above` or `below` a bound (exactly one of these).
+    Indicator {
+        /// The feed's topic (or filter).
+        topic: String,
+        /// On when the payload is this text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on_payload: Option<String>,
+        /// On when the number is greater than this.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        above: Option<f64>,
+        /// On when the number is less than this.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        below: Option<f64>,
+        /// The words for on, shown beside the lamp.
+        #[serde(default = "default_on_text")]
+        on_text: String,
+        /// The words for off.
+        #[serde(default = "default_off_text")]
+        off_text: String,
+        /// The lamp's colour when on, `#rrggbb`.
+        #[serde(default = "default_on_colour")]
+        on_colour: String,
+        /// The lamp's colour when off, `#rrggbb`.
+        #[serde(default = "default_off_colour")]
+        off_colour: String,
+    },
+    /// A heading that groups the blocks after it (no feed); `text` under it.
+    Heading {
+        /// A line under the heading.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        text: String,
+    },
     /// An on/off switch that publishes a command and shows the confirmed state.
     Toggle {
         /// Where the switch publishes its command.
@@ -322,6 +355,22 @@ pub(super) fn default_step() -> f64 {
     1.0
 }
 
+pub(super) fn default_on_text() -> String {
+    "On".into()
+}
+
+pub(super) fn default_off_text() -> String {
+    "Off".into()
+}
+
+pub(super) fn default_on_colour() -> String {
+    "#1a7f37".into()
+}
+
+pub(super) fn default_off_colour() -> String {
+    "#8c959f".into()
+}
+
 pub(super) fn default_api_timeout() -> u32 {
     10
 }
@@ -360,9 +409,19 @@ impl BlockKind {
                     .map(|topic| (topic.clone(), Decoding::Number))
                     .collect()
             }
+            BlockKind::Indicator {
+                topic, on_payload, ..
+            } => {
+                let decoding = match on_payload {
+                    Some(on) => Decoding::Equals { on: on.clone() },
+                    None => Decoding::Number,
+                };
+                vec![(topic.clone(), decoding)]
+            }
             BlockKind::Button { .. }
             | BlockKind::ColorPicker { .. }
-            | BlockKind::DeviceApi { .. } => Vec::new(),
+            | BlockKind::DeviceApi { .. }
+            | BlockKind::Heading { .. } => Vec::new(),
         }
     }
 

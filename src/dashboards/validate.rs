@@ -172,6 +172,37 @@ pub fn block_problems(block: &Block) -> Vec<String> {
                 }
             }
         }
+        BlockKind::Indicator {
+            on_payload,
+            above,
+            below,
+            on_colour,
+            off_colour,
+            ..
+        } => {
+            let conditions = usize::from(on_payload.is_some())
+                + usize::from(above.is_some())
+                + usize::from(below.is_some());
+            if conditions != 1 {
+                problems.push(
+                    "on_payload: give exactly one of `on_payload`, `above`, `below` (when the lamp is on)"
+                        .into(),
+                );
+            }
+            for (field, bound) in [("above", above), ("below", below)] {
+                if let Some(b) = bound.filter(|b| !b.is_finite()) {
+                    problems.push(format!("{field}: must be a finite number, got {b}"));
+                }
+            }
+            for (field, colour) in [("on_colour", on_colour), ("off_colour", off_colour)] {
+                if !is_hex_color(colour) {
+                    problems.push(format!(
+                        "{field}: must be a colour as #rrggbb, got {colour:?}"
+                    ));
+                }
+            }
+        }
+        BlockKind::Heading { .. } => {}
         BlockKind::DeviceApi {
             user,
             device,
@@ -420,6 +451,32 @@ mod tests {
         let ok =
             r#""title":"L","type":"device_api","user":"u","device":"d","endpoints":["get_state"]"#;
         assert_eq!(error_for(ok), "");
+    }
+
+    #[test]
+    fn an_indicator_takes_exactly_one_condition_and_hex_colours() {
+        let err = error_for(r#""title":"I","type":"indicator","topic":"a""#);
+        assert!(
+            err.contains("give exactly one of `on_payload`, `above`, `below`"),
+            "{err}"
+        );
+        let err = error_for(r#""title":"I","type":"indicator","topic":"a","above":1,"below":2"#);
+        assert!(err.contains("exactly one"), "{err}");
+        let err = error_for(
+            r#""title":"I","type":"indicator","topic":"a","above":1,"on_colour":"red; x: y""#,
+        );
+        assert!(
+            err.contains("on_colour: must be a colour as #rrggbb"),
+            "{err}"
+        );
+        assert_eq!(
+            error_for(r#""title":"I","type":"indicator","topic":"a","on_payload":"OPEN""#),
+            ""
+        );
+        assert_eq!(
+            error_for(r#""title":"Ward","type":"heading","text":"Beds 1-3""#),
+            ""
+        );
     }
 
     #[test]

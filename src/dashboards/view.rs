@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use super::{Block, BlockKind, Dashboard};
 use crate::app::{BoundDashboard, FeedHandle, FeedsContext};
 use crate::blocks::command::{qos_from_level, CommandTarget, Commander};
+use crate::blocks::indicator::{Condition, Lamp};
 use crate::blocks::line_chart::{ChartLine, ChartSettings};
 use crate::blocks::reported::ReportedState;
 use crate::blocks::staleness::{Freshness, StalePolicy};
 use crate::blocks::{
-    ColorPicker, DeviceApi, Gauge, LineChart, Liveness, NumberPad, PushButton, Slider, Toggle,
-    ValueBlock,
+    ColorPicker, DeviceApi, Gauge, HeadingBlock, Indicator, LineChart, Liveness, NumberPad,
+    PushButton, Slider, Toggle, ValueBlock,
 };
 use crate::connection::Connection;
 use crate::feeds::FeedId;
@@ -230,6 +231,32 @@ fn block_view(
             },
             _,
         ) => view! { <DeviceApi title user device endpoints timeout_secs connection /> }.into_any(),
+        (
+            BlockKind::Indicator {
+                above,
+                below,
+                on_text,
+                off_text,
+                on_colour,
+                off_colour,
+                ..
+            },
+            Some((feed, freshness)),
+        ) => {
+            let condition = match (above, below) {
+                (Some(bound), _) => Condition::Above(bound),
+                (_, Some(bound)) => Condition::Below(bound),
+                _ => Condition::Payload,
+            };
+            let lamp = Lamp {
+                on_text,
+                off_text,
+                on_colour,
+                off_colour,
+            };
+            view! { <Indicator title condition lamp feed freshness /> }.into_any()
+        }
+        (BlockKind::Heading { text }, _) => view! { <HeadingBlock title text /> }.into_any(),
         // A block of readings always has its feed (its binding is its topic).
         (_, None) => view! {
             <section class="block broken" aria-label=title.clone()>

@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 pub enum Decoding {
     /// A number as text (`21.5`), or Adafruit IO's JSON form (`{"value": 21.5}`).
     Number,
+    /// On when the payload equals `on` (compared after trimming), off for anything else.
+    Equals {
+        /// Payload meaning on.
+        on: String,
+    },
     /// An on/off state: the payload equals `on` or `off` (compared after trimming).
     Switch {
         /// Payload meaning on, e.g. `ON`.
@@ -82,6 +87,7 @@ pub fn decode(decoding: &Decoding, payload: &[u8]) -> Result<Value, DecodeError>
         .trim();
     match decoding {
         Decoding::Number => parse_number(text).map(Value::Number),
+        Decoding::Equals { on } => Ok(Value::Switch(text == on.trim())),
         Decoding::Switch { on, off } => {
             if text == on.trim() {
                 Ok(Value::Switch(true))
@@ -199,6 +205,15 @@ mod tests {
             decode(&Decoding::Number, &[0xff, 0xfe, 0x00]),
             Err(DecodeError::NotText { len: 3 })
         );
+    }
+
+    #[test]
+    fn an_equals_binding_is_on_for_its_payload_and_off_for_any_other_text() {
+        let door = Decoding::Equals { on: "OPEN".into() };
+        assert_eq!(decode(&door, b" OPEN\n"), Ok(Value::Switch(true)));
+        assert_eq!(decode(&door, b"closed"), Ok(Value::Switch(false)));
+        assert_eq!(decode(&door, b""), Ok(Value::Switch(false)));
+        assert_eq!(decode(&door, &[0xff]), Err(DecodeError::NotText { len: 1 }));
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod demo_broker_restart;
 mod demo_process;
 mod device_api;
 mod hostile;
+mod indicators;
 mod mosquitto;
 mod peer;
 mod proxy;
@@ -606,7 +607,7 @@ fn demo_broker_home_heater_round_trip() {
             .await;
             // Tall enough for the whole dashboard; from the top, without the focus ring
             // the keyboard left on the switch.
-            browser.resize(1280, 1700).await;
+            browser.resize(1280, 2300).await;
             browser.blur_and_scroll_to_top().await;
             save_screenshot(&browser, "docs/screenshot.png").await;
         }
