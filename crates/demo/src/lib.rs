@@ -82,7 +82,9 @@ pub async fn run_demo(config: DemoConfig) -> Result<(), DemoError> {
         let devices = start_devices(&device_host, device_port).await?;
         say!(
             "Simulated devices: demo/f/temperature, demo/f/humidity, demo/f/heater \
-             (control: demo/f/control ON|OFF), ward/bed-{{1,2,3}}/f/{{heart-rate,spo2}}"
+             (control: demo/f/control ON|OFF), demo/f/setpoint (set: demo/f/setpoint/set), \
+             ward/bed-{{1,2,3}}/f/{{heart-rate,spo2}}, and lock-1 serving the device API on \
+             demo/req/lock-1/+ (answers on demo/res/lock-1/+)"
         );
         Some(devices)
     } else {
