@@ -263,6 +263,11 @@ impl Driver {
         self.session
             .connect(options, now)
             .map_err(|e| describe::session_error(&e))?;
+        if filters.is_empty() {
+            // A dashboard without blocks (just created) reads nothing; a SUBSCRIBE
+            // needs at least one filter.
+            return Ok(());
+        }
         let qos = filters.into_iter().map(|f| (f, QoS::AtLeastOnce)).collect();
         self.session
             .subscribe(now, qos)

@@ -348,7 +348,7 @@ impl fmt::Display for Name<'_> {
 /// Elements that can have the roles the tests look for: anything with an explicit role
 /// and the HTML elements with implicit ones. The computed role decides, not this list.
 const CANDIDATES: &str = "[role], input, select, textarea, button, a[href], img, canvas, \
-                          output, progress, meter, section, h1, h2, h3, h4, h5, h6";
+                          output, progress, meter, section, h1, h2, h3, h4, h5, h6, ul, ol";
 
 /// Find the element whose computed role is `role` and whose computed accessible name
 /// matches `name`, as assistive technology sees them (WebDriver's Get Computed Role and

@@ -18,6 +18,7 @@ mod browser;
 mod certs;
 mod conformance;
 mod content_policy;
+mod dashboards;
 mod demo_broker_restart;
 mod demo_process;
 mod mosquitto;
