@@ -24,22 +24,21 @@ enum Outcome {
 /// The "Import, export and share" section.
 #[component]
 pub fn Transfer(dashboards: Dashboards) -> impl IntoView {
-    let open = Memo::new(move |_| dashboards.with(|l| l.open_entry().clone()));
-    let exported = move || open.with(|e| export_json(&e.dashboard));
-    let file_name = move || open.with(|e| export_file_name(&e.dashboard));
+    // Only what the exports show: not the whole entry, whose profile changes with every
+    // keystroke in the connection form.
+    let dashboard = Memo::new(move |_| dashboards.with(|l| l.open_entry().dashboard.clone()));
+    let broker = Memo::new(move |_| dashboards.with(|l| l.open_entry().profile.broker_url.clone()));
+    let exported = move || dashboard.with(export_json);
+    let file_name = move || dashboard.with(export_file_name);
     let download_href = move || {
         let json: String = js_sys::encode_uri_component(&exported()).into();
         format!("data:application/json;charset=utf-8,{json}")
     };
     let share_link = move || {
-        open.with(|e| {
-            let broker = Some(e.profile.broker_url.as_str()).filter(|b| b.contains("://"));
-            format!(
-                "{}#{}",
-                page_address(),
-                share_fragment(&e.dashboard, broker)
-            )
-        })
+        let broker = broker.get();
+        let broker = Some(broker.as_str()).filter(|b| b.contains("://"));
+        let fragment = dashboard.with(|d| share_fragment(d, broker));
+        format!("{}#{fragment}", page_address())
     };
 
     let pasted = RwSignal::new(String::new());
