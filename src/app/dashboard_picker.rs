@@ -83,20 +83,20 @@ pub fn DashboardPicker(dashboards: Dashboards) -> impl IntoView {
                 Asking::NewName => view! {
                     <NameForm label="Name of the new dashboard" submit="Create" initial=String::new()
                         problem asking
-                        on_name=move |name: String| {
+                        on_name=Callback::new(move |name: String| {
                             let mut result = Ok(0);
                             dashboards.edit(|l| result = l.create(&name));
                             result.map(|_| ())
-                        } />
+                        }) />
                 }.into_any(),
                 Asking::Rename => view! {
                     <NameForm label="New name" submit="Save name" initial=untrack(open_title)
                         problem asking
-                        on_name=move |name: String| {
+                        on_name=Callback::new(move |name: String| {
                             let mut result = Ok(());
                             dashboards.edit(|l| result = l.rename(l.open_id(), &name));
                             result
-                        } />
+                        }) />
                 }.into_any(),
                 Asking::ConfirmDelete => view! {
                     <ConfirmDelete title=untrack(open_title) problem asking dashboards />
@@ -115,7 +115,8 @@ fn NameForm(
     initial: String,
     problem: RwSignal<Option<String>>,
     asking: RwSignal<Asking>,
-    on_name: impl Fn(String) -> Result<(), String> + 'static,
+    /// Does what the form is for; `Err` is shown and the form stays.
+    on_name: Callback<String, Result<(), String>>,
 ) -> impl IntoView {
     let name = RwSignal::new(initial);
     let input = NodeRef::<html::Input>::new();
@@ -126,7 +127,7 @@ fn NameForm(
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        match on_name(name.get_untracked()) {
+        match on_name.run(name.get_untracked()) {
             Ok(()) => {
                 problem.set(None);
                 asking.set(Asking::Nothing);

@@ -128,7 +128,12 @@ fn read_current(mut document: Value) -> Loaded {
             Ok(mut entry) => {
                 // Hand-edited ids may repeat: the later one gets a new id.
                 if entries.iter().any(|e| e.id == entry.id) {
-                    entry.id = entries.iter().map(|e| e.id).max().unwrap_or(0) + 1;
+                    entry.id = entries
+                        .iter()
+                        .map(|e| e.id)
+                        .max()
+                        .unwrap_or(0)
+                        .saturating_add(1);
                 }
                 entries.push(entry);
             }

@@ -198,12 +198,24 @@ fn switching_dashboards_switches_the_connection_to_the_new_ones_profile() {
         browser::type_into(&browser.find_by_role("textbox", "Password").await, ALICE.1).await;
 
         create_dashboard(browser, "Bob's").await;
+        let client_id = browser.find_by_role("textbox", "Client ID").await;
+        browser::type_into(&client_id, "bobs-dashboard").await;
         connect_with_form(browser, &url, "5", BOB.0, BOB.1).await;
         wait_until_connected(browser).await;
 
         // Back to the demo dashboard: it connects by itself, as alice, with the
         // password typed earlier in this page (held in memory, not saved).
         switch_to(browser, DEMO).await;
+        // Bob's connection said goodbye (a DISCONNECT, not a dropped socket).
+        eventually("Mosquitto to log bob's clean disconnect", || async {
+            let log = setup.broker.log();
+            if log.contains("Client bobs-dashboard disconnected.") {
+                Ok(())
+            } else {
+                Err(log.lines().rev().take(5).collect::<Vec<_>>().join(" | "))
+            }
+        })
+        .await;
         wait_until_connected(browser).await;
         assert_eq!(value_of(browser, "textbox", "Username").await, ALICE.0);
         assert_eq!(value_of(browser, "textbox", "Password").await, ALICE.1);
@@ -543,6 +555,67 @@ fn a_full_storage_is_reported_and_what_was_saved_is_kept() {
             .expect("cannot empty localStorage");
         reload(browser).await;
         wait_for_options(browser, &[DEMO, "Kept"]).await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn dashboards_are_made_from_the_keyboard_and_the_controls_fit_a_phone() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        // From the Dashboard list, Tab reaches "New dashboard"; Enter opens the name
+        // field with the focus in it; Enter there creates the dashboard.
+        let list = browser.find_by_role("combobox", "Dashboard").await;
+        let arg = serde_json::to_value(&list).expect("an element serializes");
+        browser
+            .client
+            .execute("arguments[0].focus();", vec![arg])
+            .await
+            .expect("cannot focus the Dashboard list");
+        list.send_keys("\u{e004}").await.expect("cannot press Tab");
+        let focused = browser.client.active_element().await.expect("no focus");
+        assert_eq!(
+            browser::computed_label(&focused).await.as_deref(),
+            Ok("New dashboard")
+        );
+        focused
+            .send_keys("\u{e007}")
+            .await
+            .expect("cannot press Enter");
+        let field = browser.client.active_element().await.expect("no focus");
+        assert_eq!(
+            browser::computed_label(&field).await.as_deref(),
+            Ok("Name of the new dashboard"),
+            "the name field has the focus"
+        );
+        field
+            .send_keys("Phone\u{e007}")
+            .await
+            .expect("cannot type the name");
+        wait_for_open(browser, "Phone").await;
+        wait_for_options(browser, &[DEMO, "Phone"]).await;
+
+        if let Some(dir) = std::env::var_os("FEEDBOARD_SCREENSHOT_DIR") {
+            let dir = std::path::PathBuf::from(dir);
+            click(browser, "button", "Delete dashboard").await;
+            browser.find_by_role("group", "Confirm delete").await;
+            browser.resize(1280, 1100).await;
+            browser.blur_and_scroll_to_top().await;
+            std::fs::write(
+                dir.join("dashboards-desktop.png"),
+                browser.screenshot().await,
+            )
+            .expect("cannot write the screenshot");
+            browser.resize(360, 1400).await;
+            browser.blur_and_scroll_to_top().await;
+            std::fs::write(dir.join("dashboards-phone.png"), browser.screenshot().await)
+                .expect("cannot write the screenshot");
+            browser.scroll_to(".transfer").await;
+            std::fs::write(dir.join("transfer-phone.png"), browser.screenshot().await)
+                .expect("cannot write the screenshot");
+        }
+        crate::blocks::assert_no_horizontal_scrolling(browser).await;
         setup.browser.close().await;
     });
 }
