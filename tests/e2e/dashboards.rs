@@ -291,11 +291,13 @@ fn an_exported_dashboard_imports_as_a_copy_from_text_and_from_a_file() {
                 .as_deref(),
             Some("Home-and-ward.json")
         );
-        let href = browser::attribute_of(&download, "href")
-            .await
-            .unwrap_or_default();
-        assert!(href.starts_with("data:application/json"), "{href}");
-        assert!(!href.contains("hunter2"));
+        download.click().await.expect("cannot click Download JSON");
+        let saved = browser.downloads_dir().join("Home-and-ward.json");
+        let downloaded = eventually("the download to be saved", || async {
+            std::fs::read_to_string(&saved).map_err(|e| format!("{}: {e}", saved.display()))
+        })
+        .await;
+        assert_eq!(downloaded, exported, "the file holds what the page shows");
 
         import_pasted(browser, &exported).await;
         browser
