@@ -155,6 +155,24 @@ mod tests {
     }
 
     #[test]
+    fn an_export_never_holds_the_remembered_password_or_login_of_its_dashboard() {
+        use crate::connection::ConnectionSettings;
+        use crate::dashboards::{Library, Profile};
+        let mut library = Library::default();
+        let form = ConnectionSettings {
+            broker_url: "wss://alice:url-secret@b.example/mqtt".into(),
+            username: "alice".into(),
+            password: "remembered-secret".into(),
+            ..ConnectionSettings::default()
+        };
+        library.set_profile(1, Profile::from_form(&form, true));
+        let exported = export_json(&library.open_entry().dashboard);
+        for secret in ["remembered-secret", "url-secret", "alice", "b.example"] {
+            assert!(!exported.contains(secret), "{secret} in {exported}");
+        }
+    }
+
+    #[test]
     fn text_that_is_not_json_is_refused_with_line_and_column() {
         let err = parse_dashboard("{\n  \"version\": 1,\n  \"title\": oops\n}").unwrap_err();
         assert!(err.starts_with("it is not valid JSON: "), "{err}");
