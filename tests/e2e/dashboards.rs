@@ -381,6 +381,12 @@ fn a_bad_import_names_the_problem_and_where_and_changes_nothing() {
                 .await;
             wait_for_options(browser, &[DEMO]).await;
         }
+        if let Some(dir) = std::env::var_os("FEEDBOARD_SCREENSHOT_DIR") {
+            browser.resize(360, 900).await;
+            browser.scroll_to(".import").await;
+            let path = std::path::PathBuf::from(dir).join("bad-import-phone.png");
+            std::fs::write(path, browser.screenshot().await).expect("cannot write the screenshot");
+        }
         assert_eq!(saved_text(browser).await, saved_before);
         setup.browser.close().await;
     });
@@ -430,6 +436,13 @@ fn a_share_link_shows_its_dashboard_and_broker_and_offers_to_save_it() {
             })
             .await;
         assert!(!saved_text(browser).await.contains("Shared ward"));
+        if let Some(dir) = std::env::var_os("FEEDBOARD_SCREENSHOT_DIR") {
+            browser.resize(360, 900).await;
+            browser.blur_and_scroll_to_top().await;
+            let path = std::path::PathBuf::from(dir).join("shared-phone.png");
+            std::fs::write(path, browser.screenshot().await).expect("cannot write the screenshot");
+            browser.resize(1280, 900).await;
+        }
 
         browser.find_by_role("region", "Shared dashboard").await;
         click(browser, "button", "Save to my dashboards").await;
