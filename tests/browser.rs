@@ -221,10 +221,13 @@ async fn traffic_figures_follow_the_counters_and_the_form_offers_clean_start() {
 
     let root = container();
     let _app = leptos::mount::mount_to(root.clone(), App);
-    let checkbox: HtmlInputElement =
-        wait_for(&root, "input[type=checkbox]", Duration::from_secs(5))
-            .await
-            .unchecked_into();
+    let checkbox: HtmlInputElement = wait_for(
+        &root,
+        "input[type=checkbox][aria-describedby=clean-start-hint]",
+        Duration::from_secs(5),
+    )
+    .await
+    .unchecked_into();
     assert!(checkbox.checked(), "Clean start is on by default");
     let label = checkbox.closest("label").unwrap().unwrap();
     assert_eq!(

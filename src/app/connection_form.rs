@@ -12,10 +12,16 @@ use crate::connection::{BrokerUrl, Connection, ConnectionSettings, ConnectionSta
 pub fn ConnectionForm(
     connection: Connection,
     initial: ConnectionSettings,
+    /// Whether "Remember password" starts ticked.
+    remember_password: bool,
     /// Topic filters to subscribe to on connect.
     filters: Vec<String>,
-    /// Connect as soon as the form appears (the demo's start-up configuration).
+    /// Connect as soon as the form appears (the demo's start-up configuration, or the
+    /// previous dashboard was connected).
     autoconnect: bool,
+    /// Told the form's values and "Remember password" whenever one changes, to save
+    /// them with the dashboard.
+    on_change: Callback<(ConnectionSettings, bool)>,
 ) -> impl IntoView {
     let broker_url = RwSignal::new(initial.broker_url);
     let client_id = RwSignal::new(initial.client_id);
@@ -24,6 +30,17 @@ pub fn ConnectionForm(
     let version = RwSignal::new(initial.version);
     let keep_alive = RwSignal::new(initial.keep_alive);
     let clean_start = RwSignal::new(initial.clean_start);
+    let remember = RwSignal::new(remember_password);
+    let settings = move || ConnectionSettings {
+        broker_url: broker_url.get(),
+        client_id: client_id.get(),
+        username: username.get(),
+        password: password.get(),
+        version: version.get(),
+        keep_alive: keep_alive.get(),
+        clean_start: clean_start.get(),
+    };
+    Effect::new(move || on_change.run((settings(), remember.get())));
     // A persistent session is only found again under the same client id: once connected
     // with a generated one, keep it in the box so the next Connect resumes the session.
     Effect::new(move || {
@@ -39,15 +56,7 @@ pub fn ConnectionForm(
     };
 
     let connect = move || {
-        let settings = ConnectionSettings {
-            broker_url: broker_url.get_untracked(),
-            client_id: client_id.get_untracked(),
-            username: username.get_untracked(),
-            password: password.get_untracked(),
-            version: version.get_untracked(),
-            keep_alive: keep_alive.get_untracked(),
-            clean_start: clean_start.get_untracked(),
-        };
+        let settings = untrack(settings);
         connection.connect(&settings, filters.clone());
     };
     if autoconnect {
@@ -80,12 +89,6 @@ pub fn ConnectionForm(
                 <p id="broker-url-warning" class="url-warning">{plaintext_warning}</p>
             </div>
             <div class="field">
-                <label for="client-id">"Client ID"</label>
-                <input id="client-id" type="text" spellcheck="false" placeholder=client_id_placeholder
-                    prop:value=client_id
-                    on:input:target=move |ev| client_id.set(ev.target().value()) />
-            </div>
-            <div class="field">
                 <label for="username">"Username"</label>
                 <input id="username" type="text" autocomplete="username" spellcheck="false"
                     prop:value=username
@@ -96,6 +99,27 @@ pub fn ConnectionForm(
                 <input id="password" type="password" autocomplete="current-password"
                     prop:value=password
                     on:input:target=move |ev| password.set(ev.target().value()) />
+            </div>
+            <div class="field check">
+                <label>
+                    <input type="checkbox" aria-describedby="remember-hint"
+                        prop:checked=remember
+                        on:change:target=move |ev| remember.set(ev.target().checked()) />
+                    "Remember password"
+                </label>
+                <p id="remember-hint" class="hint">
+                    {move || if remember.get() {
+                        "Saved with this dashboard in this browser, unencrypted. Never exported or shared."
+                    } else {
+                        "Held only until the page closes."
+                    }}
+                </p>
+            </div>
+            <div class="field">
+                <label for="client-id">"Client ID"</label>
+                <input id="client-id" type="text" spellcheck="false" placeholder=client_id_placeholder
+                    prop:value=client_id
+                    on:input:target=move |ev| client_id.set(ev.target().value()) />
             </div>
             <div class="field">
                 <label for="protocol-version">"Protocol version"</label>

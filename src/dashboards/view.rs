@@ -21,6 +21,9 @@ use crate::feeds::FeedId;
 #[component]
 pub fn DashboardView(
     dashboard: Dashboard,
+    /// The heading: the dashboard's title, which a rename changes while it is open.
+    #[prop(into)]
+    title: Signal<String>,
     bound: BoundDashboard,
     feeds: FeedsContext,
     connection: Connection,
@@ -54,7 +57,7 @@ pub fn DashboardView(
         .collect_view();
     view! {
         <section class="dashboard" aria-labelledby="dashboard-title">
-            <h2 id="dashboard-title" class="dashboard-title">{dashboard.title}</h2>
+            <h2 id="dashboard-title" class="dashboard-title">{title}</h2>
             <div class="blocks">{blocks}</div>
         </section>
     }

@@ -77,9 +77,15 @@ impl Browser {
             format!("--log-file={}", chrome_log.display()),
         ];
         let mut capabilities = Map::new();
+        // Downloads (an exported dashboard) land here, without asking.
+        let downloads = home.join("downloads");
+        std::fs::create_dir_all(&downloads).expect("cannot create the downloads directory");
         capabilities.insert(
             "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
+            json!({ "binary": CHROMIUM, "args": args, "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            } }),
         );
         let client = ClientBuilder::native()
             .capabilities(capabilities)
@@ -103,6 +109,11 @@ impl Browser {
     /// End the WebDriver session (Chromium exits); the guard then stops chromedriver.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+
+    /// Where files the page downloads are saved.
+    pub fn downloads_dir(&self) -> std::path::PathBuf {
+        self.home.join("downloads")
     }
 
     /// A PNG of the viewport.

@@ -20,6 +20,7 @@ mod charts;
 mod conformance;
 mod content_policy;
 mod controls;
+mod dashboards;
 mod demo_broker_restart;
 mod demo_process;
 mod device_api;
