@@ -45,6 +45,26 @@ pub fn Workspace(startup: StartupLoad) -> impl IntoView {
     let save_problem = RwSignal::new(None::<String>);
     if writable {
         let last_saved = StoredValue::new(None::<String>);
+        // Another tab of this site saved: take its dashboards, so that this page's next
+        // save does not write over them. Not an echo: what this page would save now is
+        // marked saved already.
+        let storage_listener = window_event_listener(leptos::ev::storage, move |ev| {
+            if ev.key().as_deref() != Some(storage::KEY) {
+                return;
+            }
+            // Cleared or damaged: keep this page's list; its next save restores it.
+            // (Entries that do not read are kept by `load` and written back.)
+            let Some(text) = ev.new_value() else { return };
+            let loaded = stored::load(Some(&text));
+            if !loaded.writable || loaded.set_aside.is_some() {
+                return;
+            }
+            dashboards.edit(|library| {
+                library.adopt_saved(loaded.library);
+                last_saved.set_value(Some(stored::save(library)));
+            });
+        });
+        on_cleanup(move || storage_listener.remove());
         Effect::new(move || {
             let text = dashboards.with(stored::save);
             if last_saved.with_value(|last| last.as_deref() == Some(text.as_str())) {

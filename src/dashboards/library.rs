@@ -225,6 +225,33 @@ impl Library {
         self.open = id;
     }
 
+    /// Takes the saved dashboards another tab of this site just wrote, so that this
+    /// page's next save does not write over them with an older list. This page's
+    /// unsaved dashboards (from links) stay, and so does the open one if it still
+    /// exists.
+    pub fn adopt_saved(&mut self, saved: Library) {
+        let open = self.open;
+        let open_was_saved = self.entry(open).is_some_and(|e| e.saved);
+        let unsaved: Vec<Entry> = self.entries.drain(..).filter(|e| !e.saved).collect();
+        let mut next = saved;
+        let mut open_now = next.open;
+        for mut entry in unsaved {
+            let was = entry.id;
+            if next.entry(entry.id).is_some() {
+                entry.id = next.next_id();
+            }
+            if was == open {
+                open_now = entry.id;
+            }
+            next.entries.push(entry);
+        }
+        if open_was_saved && next.entry(open).is_some() {
+            open_now = open;
+        }
+        next.open = open_now;
+        *self = next;
+    }
+
     fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
         self.entries.iter_mut().find(|e| e.id == id)
     }
@@ -374,6 +401,40 @@ mod tests {
         library.delete(1).unwrap();
         library.apply_startup(None, None, None);
         assert_eq!(library.open_entry().dashboard, demo_dashboard(), "re-added");
+    }
+
+    #[test]
+    fn dashboards_saved_by_another_tab_are_taken_keeping_this_pages_unsaved_and_open_ones() {
+        let mut here = Library::default();
+        let mine = here.create("Mine").unwrap();
+        let mut linked = demo_dashboard();
+        linked.title = "From a link".into();
+        let link = here.add(linked, Profile::default(), Origin::User, false);
+
+        // The other tab made "Theirs" (also id 2: it did not know of "Mine" yet) and
+        // renamed the demo.
+        let mut there = Library::default();
+        there.create("Theirs").unwrap();
+        there.rename(1, "Renamed there").unwrap();
+        here.open(mine);
+        here.adopt_saved(there.clone());
+        let titles: Vec<&str> = here
+            .entries()
+            .iter()
+            .map(|e| e.dashboard.title.as_str())
+            .collect();
+        assert_eq!(titles, ["Renamed there", "Theirs", "From a link"]);
+        assert_eq!(here.open_id(), 2, "id 2 exists there: it stays open");
+
+        let mut here = Library::default();
+        here.add(demo_dashboard(), Profile::default(), Origin::User, false);
+        assert_eq!(link, 3);
+        here.adopt_saved(there);
+        assert!(
+            !here.open_entry().saved,
+            "the unsaved one stays open under a new id"
+        );
+        assert_eq!(here.open_entry().id, 3);
     }
 
     #[test]

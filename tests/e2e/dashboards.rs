@@ -634,3 +634,39 @@ fn dashboards_are_made_from_the_keyboard_and_the_controls_fit_a_phone() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn dashboards_made_in_two_tabs_are_all_kept() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        wait_for_options(browser, &[DEMO]).await;
+        let address = browser.client.current_url().await.expect("no URL");
+        let first = browser.client.window().await.expect("no window");
+        let second = browser
+            .client
+            .new_window(true)
+            .await
+            .expect("cannot open a tab")
+            .handle;
+        browser
+            .client
+            .switch_to_window(second)
+            .await
+            .expect("cannot switch tabs");
+        browser.open(address.as_str()).await;
+        create_dashboard(browser, "From tab 2").await;
+
+        // The first tab learns of it, so its own save does not write over it.
+        browser
+            .client
+            .switch_to_window(first)
+            .await
+            .expect("cannot switch tabs");
+        wait_for_options(browser, &[DEMO, "From tab 2"]).await;
+        create_dashboard(browser, "From tab 1").await;
+        reload(browser).await;
+        wait_for_options(browser, &[DEMO, "From tab 2", "From tab 1"]).await;
+        setup.browser.close().await;
+    });
+}
