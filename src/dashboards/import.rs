@@ -227,8 +227,11 @@ mod tests {
             r#"{"title":"Lamp","type":"toggle","command_topic":"lamp/+","state_topic":"lamp/+/state"}"#,
         ))
         .unwrap_err();
+        // Read by the model's own validation (validate.rs), before topic_problems.
         assert!(
-            err.starts_with(r#"block 1 ("Lamp"): command_topic: "lamp/+" is not a valid topic"#),
+            err.contains(
+                r#"block 1 ("Lamp"): command_topic: "lamp/+" is not a topic to publish to"#
+            ),
             "{err}"
         );
         assert!(!err.contains("state_topic"), "{err}");
