@@ -17,7 +17,7 @@ use leptos::prelude::*;
 
 pub use connection_form::ConnectionForm;
 pub use dashboards_handle::Dashboards;
-pub use feeds_context::{BoundDashboard, FeedHandle, FeedsContext};
+pub use feeds_context::{BoundBlock, FeedHandle, FeedsContext};
 pub use refusals::Refusals;
 pub use traffic::Traffic;
 

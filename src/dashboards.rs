@@ -5,7 +5,9 @@
 //! plain and tested; [`storage`]: `localStorage`); import and export ([`import`]) and
 //! share links ([`share`]).
 
+pub mod block_tools;
 pub mod demo;
+pub mod editing;
 pub mod import;
 pub mod library;
 pub mod model;

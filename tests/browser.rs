@@ -126,7 +126,7 @@ async fn the_chart_names_its_latest_value_once_a_frame_reports_the_feed() {
     let store = Rc::new(RefCell::new(store));
     let owner = Owner::new();
     owner.set();
-    let feeds = FeedsContext::new(store.clone(), 1);
+    let feeds = FeedsContext::new(store.clone());
     let feed = feeds.handle(id);
     let freshness =
         Liveness::new(ConnectionStatus::Connected).freshness_of(feed, StalePolicy::Observed);
@@ -254,7 +254,7 @@ impl Bench {
         let id = store.add_feed("p", Decoding::Number, 100).unwrap();
         let store = Rc::new(RefCell::new(store));
         Owner::new().set();
-        let feeds = FeedsContext::new(store.clone(), 1);
+        let feeds = FeedsContext::new(store.clone());
         let (now, set_now) = signal(1_000.0);
         let (status, set_status) = signal(ConnectionStatus::Connected);
         Bench {

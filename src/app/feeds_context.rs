@@ -7,44 +7,25 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::connection::driver::FrameListener;
-use crate::dashboards::Dashboard;
+use crate::dashboards::Block;
 use crate::feeds::{Feed, FeedId, FeedStore};
 
-/// The feeds bound for each block of a dashboard, in block order.
-#[derive(Debug, Clone, Default)]
-pub struct BoundDashboard {
-    /// `feeds[i]` are block `i`'s feeds, in the order of its bindings; a binding that
-    /// failed (invalid topic) is `None`.
-    pub feeds: Vec<Vec<Option<FeedId>>>,
-    /// How many feeds the store holds.
-    pub feed_count: usize,
+/// What binding one block gave: its feeds, in the order of its bindings (`None` for a
+/// binding that failed), and why the failed ones did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BoundBlock {
+    /// One per binding.
+    pub feeds: Vec<Option<FeedId>>,
+    /// "Block "Kitchen": "a/#/b": ..." for each invalid topic (an imported dashboard is
+    /// untrusted); the block's other bindings and the other blocks still work.
+    pub errors: Vec<String>,
 }
 
-/// Adds every block's bindings to `store`. Invalid topics (an imported dashboard is
-/// untrusted) are reported, and the other blocks still work.
-pub fn bind_dashboard(
-    dashboard: &Dashboard,
-    store: &mut FeedStore,
-) -> (BoundDashboard, Vec<String>) {
-    let mut bound = BoundDashboard::default();
-    let mut errors = Vec::new();
-    for block in &dashboard.blocks {
-        let mut ids = Vec::new();
-        for (topic, decoding) in block.kind.bindings() {
-            match store.add_feed(&topic, decoding, FEED_CAPACITY) {
-                Ok(id) => {
-                    bound.feed_count = bound.feed_count.max(id.index() + 1);
-                    ids.push(Some(id));
-                }
-                Err(e) => {
-                    errors.push(format!("Block {:?}: {e}", block.title));
-                    ids.push(None);
-                }
-            }
-        }
-        bound.feeds.push(ids);
+impl BoundBlock {
+    /// Every feed, or `None` when a binding failed.
+    pub fn all_feeds(&self) -> Option<Vec<FeedId>> {
+        self.feeds.iter().copied().collect()
     }
-    (bound, errors)
 }
 
 /// Samples kept per feed: a 24 h chart at one sample every 2 s, in 43 200 × 24 bytes.
@@ -55,15 +36,68 @@ pub const FEED_CAPACITY: usize = 43_200;
 pub struct FeedsContext {
     store: StoredValue<Rc<RefCell<FeedStore>>, LocalStorage>,
     versions: StoredValue<Vec<RwSignal<u64>>>,
+    /// Where version signals of feeds bound later are made: the open dashboard's owner,
+    /// not whatever effect or handler binds a block, whose owner may be gone next frame.
+    owner: StoredValue<Option<Owner>, LocalStorage>,
 }
 
 impl FeedsContext {
-    /// Signals for `feed_count` feeds of `store`.
-    pub fn new(store: Rc<RefCell<FeedStore>>, feed_count: usize) -> Self {
-        Self {
+    /// Signals for the feeds `store` holds now, and for those bound through it later.
+    pub fn new(store: Rc<RefCell<FeedStore>>) -> Self {
+        let this = Self {
             store: StoredValue::new_local(store),
-            versions: StoredValue::new((0..feed_count).map(|_| RwSignal::new(0)).collect()),
+            versions: StoredValue::new(Vec::new()),
+            owner: StoredValue::new_local(Owner::current()),
+        };
+        this.add_versions();
+        this
+    }
+
+    /// Binds `block`'s feeds: the ones already in the store when the same filter is
+    /// read the same way (so a block added later starts with their history), new ones
+    /// otherwise.
+    pub fn bind(self, block: &Block) -> BoundBlock {
+        let mut bound = BoundBlock::default();
+        {
+            let store = self.store.get_value();
+            let mut store = store.borrow_mut();
+            for (topic, decoding) in block.kind.bindings() {
+                match store.find_or_add_feed(&topic, decoding, FEED_CAPACITY) {
+                    Ok(id) => bound.feeds.push(Some(id)),
+                    Err(e) => {
+                        bound.errors.push(format!("Block {:?}: {e}", block.title));
+                        bound.feeds.push(None);
+                    }
+                }
+            }
         }
+        self.add_versions();
+        bound
+    }
+
+    /// Every filter the store's feeds are bound to.
+    pub fn filters(self) -> Vec<String> {
+        self.store.with_value(|s| s.borrow().filters())
+    }
+
+    /// Topics seen on the broker under wildcard feeds, for suggestions.
+    pub fn seen_topics(self) -> Vec<String> {
+        self.store.with_value(|s| s.borrow().seen_topics())
+    }
+
+    /// A version signal for every feed that has none yet.
+    fn add_versions(self) {
+        let count = self.store.with_value(|s| s.borrow().len());
+        let owner = self.owner.get_value();
+        self.versions.update_value(|versions| {
+            while versions.len() < count {
+                let signal = match &owner {
+                    Some(owner) => owner.with(|| RwSignal::new(0)),
+                    None => RwSignal::new(0),
+                };
+                versions.push(signal);
+            }
+        });
     }
 
     /// What the driver calls once per frame: bump the changed feeds' versions.

@@ -7,12 +7,13 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::feeds_context::{self, FeedsContext};
+use super::feeds_context::FeedsContext;
 use super::{ConnectionForm, Dashboards, Refusals, Traffic};
 use crate::blocks::Liveness;
 use crate::connection::{Connection, ConnectionSettings};
 use crate::dashboards::{view::DashboardView, Entry};
 use crate::feeds::FeedStore;
+use crate::wizard::{BlockWizard, WizardTask};
 
 /// One dashboard of the library, live. Mount it afresh for another dashboard.
 #[component]
@@ -28,11 +29,14 @@ pub fn OpenDashboard(
         profile,
         ..
     } = entry;
-    let mut store = FeedStore::new();
-    let (bound, binding_errors) = feeds_context::bind_dashboard(&dashboard, &mut store);
-    let filters = store.filters();
-    let store = Rc::new(RefCell::new(store));
-    let feeds = FeedsContext::new(store.clone(), bound.feed_count);
+    let store = Rc::new(RefCell::new(FeedStore::new()));
+    let feeds = FeedsContext::new(store.clone());
+    // Bound before the form: its first Connect (autoconnect) subscribes to them. Blocks
+    // bind themselves again when they mount, to the same feeds.
+    for block in &dashboard.blocks {
+        feeds.bind(block);
+    }
+    let filters = feeds.filters();
     let connection = Connection::new(store, feeds.frame_listener());
     let liveness = Liveness::new(connection.status);
     Effect::new(move || dashboards.status.set(connection.status.get()));
@@ -49,31 +53,36 @@ pub fn OpenDashboard(
         dashboards.set_form(id, &settings, remember);
     });
     let initial = dashboards.form_for(id, &profile);
-    let empty = dashboard.blocks.is_empty();
-    let title = Signal::derive(move || {
-        dashboards.with(|l| {
-            l.entry(id)
-                .map(|e| e.dashboard.title.clone())
-                .unwrap_or_default()
-        })
+    let empty = Memo::new(move |_| {
+        dashboards.with(|l| l.entry(id).is_none_or(|e| e.dashboard.blocks.is_empty()))
     });
+    let editing = RwSignal::new(false);
+    let wizard = RwSignal::new(None::<WizardTask>);
+    let on_edit = Callback::new(move |index: usize| wizard.set(Some(WizardTask::Edit(index))));
 
     view! {
-        {(!binding_errors.is_empty()).then(|| view! {
-            <ul class="notices" aria-label="Problems with this dashboard">
-                {binding_errors.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
-            </ul>
-        })}
         <ConnectionForm connection initial
             remember_password=profile.remember_password filters autoconnect on_change />
         <Traffic counters=connection.counters />
         <Refusals refusals=connection.refusals />
-        <DashboardView dashboard title bound feeds connection liveness />
-        {empty.then(|| view! {
+        <div class="dashboard-tools" role="toolbar" aria-label="Dashboard tools">
+            <button type="button" aria-pressed=move || editing.get().to_string()
+                on:click=move |_| editing.update(|e| *e = !*e)>
+                "Edit layout"
+            </button>
+            <button type="button" on:click=move |_| wizard.set(Some(WizardTask::Add))>
+                "Add block"
+            </button>
+        </div>
+        {move || wizard.get().map(|task| view! {
+            <BlockWizard task id dashboards feeds connection liveness
+                on_close=Callback::new(move |()| wizard.set(None)) />
+        })}
+        <DashboardView id dashboards feeds connection liveness editing on_edit />
+        {move || empty.get().then(|| view! {
             <p class="hint empty">
-                "This dashboard has no blocks yet. Blocks are written in JSON (see the \
-                 dashboard schema): export a dashboard below, add blocks to it, and \
-                 import it."
+                "This dashboard has no blocks yet: press “Add block” to make one, or \
+                 import a dashboard below."
             </p>
         })}
     }

@@ -195,6 +195,26 @@ impl Connection {
 }
 
 impl Connection {
+    /// Subscribes to filters the feed store gained while this connection lives (a
+    /// block added to the open dashboard): now when connected, else with the next
+    /// connection, which subscribes to every filter of the store anyway.
+    pub fn subscribe(&self, filters: Vec<String>) -> Result<(), String> {
+        if filters.is_empty() {
+            return Ok(());
+        }
+        let driver = self.driver.get_value();
+        let result = {
+            let mut d = driver.borrow_mut();
+            let now = d.clock.now();
+            let qos = filters.into_iter().map(|f| (f, QoS::AtLeastOnce)).collect();
+            d.session
+                .subscribe(now, qos)
+                .map_err(|e| describe::session_error(&e))
+        };
+        Driver::pump(&driver, Flush::Now);
+        result
+    }
+
     /// Subscribes to `filter` (now, or when connected; again after every new
     /// connection) and calls `tap` with every message matching it, outside any borrow
     /// of the driver. For raw payloads that the feed store does not keep, such as
@@ -338,9 +358,12 @@ impl Driver {
         self.session
             .connect(options, now)
             .map_err(|e| describe::session_error(&e))?;
-        // The new session knows no subscriptions: the taps' filters too.
+        // The new session knows no subscriptions: every feed's filter (blocks may have
+        // been added since the form was made) and the taps' filters too.
         let mut filters = filters;
-        for (filter, _) in &self.taps {
+        let bound = self.store.borrow().filters();
+        let tapped = self.taps.iter().map(|(filter, _)| filter);
+        for filter in bound.iter().chain(tapped) {
             if !filters.contains(filter) {
                 filters.push(filter.clone());
             }

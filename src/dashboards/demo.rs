@@ -174,6 +174,7 @@ fn block(title: &str, kind: BlockKind) -> Block {
     Block {
         title: title.into(),
         stale_after_secs: None,
+        columns: None,
         kind,
     }
 }

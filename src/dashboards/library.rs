@@ -252,7 +252,7 @@ impl Library {
         *self = next;
     }
 
-    fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
+    pub(super) fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
         self.entries.iter_mut().find(|e| e.id == id)
     }
 

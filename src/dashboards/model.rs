@@ -82,6 +82,11 @@ pub struct Block {
     /// 5 s, for blocks of readings; never by time for a toggle).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_after_secs: Option<f64>,
+    /// How many grid columns the block spans on a wide screen, 1–[`MAX_COLUMNS`].
+    /// Omitted: one, or the whole row for a chart or a heading. On a phone every
+    /// block takes the one column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<u8>,
     /// What kind of block, with its bindings and settings.
     #[serde(flatten)]
     pub kind: BlockKind,
@@ -107,6 +112,9 @@ impl ChartSeries {
             .unwrap_or(&self.topic)
     }
 }
+
+/// The most grid columns a block spans.
+pub const MAX_COLUMNS: u8 = 4;
 
 /// The most series one chart draws: more lines than this are not readable.
 pub const MAX_SERIES: usize = 8;
@@ -380,6 +388,15 @@ pub(super) fn default_color() -> String {
 }
 
 impl BlockKind {
+    /// Takes a whole row of the grid unless its block says how many columns: a chart
+    /// needs the width, a heading starts a group.
+    pub fn spans_the_row(&self) -> bool {
+        matches!(
+            self,
+            BlockKind::LineChart { .. } | BlockKind::Heading { .. }
+        )
+    }
+
     /// The feeds this block reads: (topic filter, how to decode it).
     pub fn bindings(&self) -> Vec<(String, Decoding)> {
         match self {

@@ -2,9 +2,9 @@
 //! A dashboard is untrusted input (imported, or from `feedboard.json`), so each problem
 //! names the block and the field, and none is a panic.
 
-use mqtt_session::topic::validate_topic_name;
+use mqtt_session::topic::{validate_topic_filter, validate_topic_name};
 
-use super::model::MAX_SERIES;
+use super::model::{MAX_COLUMNS, MAX_SERIES};
 use super::{Block, BlockKind};
 use crate::blocks::thresholds::Threshold;
 
@@ -20,9 +20,44 @@ pub fn block_name(index: usize, json: &serde_json::Value) -> String {
     }
 }
 
+/// [`block_problems`] and the topics the block reads ([`read_topic_problems`]): what a
+/// block made or changed in the page is checked against.
+pub fn all_block_problems(block: &Block) -> Vec<String> {
+    let mut problems = block_problems(block);
+    problems.extend(read_topic_problems(block));
+    problems
+}
+
+/// Every topic filter the block reads that is not a valid one, as `field: …` (the field
+/// holding it, `series` for a chart's series). (An import checks the same through
+/// [`super::import::topic_problems`]; the feed store refuses them too.)
+pub fn read_topic_problems(block: &Block) -> Vec<String> {
+    let json = serde_json::to_value(block).unwrap_or_default();
+    block
+        .kind
+        .bindings()
+        .into_iter()
+        .filter_map(|(topic, _)| {
+            let rule = validate_topic_filter(&topic).err()?;
+            let field = json
+                .as_object()
+                .and_then(|fields| {
+                    fields.iter().find(|(key, value)| {
+                        key.ends_with("topic") && value.as_str() == Some(&topic)
+                    })
+                })
+                .map_or("series", |(key, _)| key.as_str());
+            Some(format!("{field}: {topic:?} is not a valid topic: {rule}"))
+        })
+        .collect()
+}
+
 /// Everything wrong with `block`, each as `field: what is wrong`; empty when valid.
 pub fn block_problems(block: &Block) -> Vec<String> {
     let mut problems = Vec::new();
+    if let Some(c) = block.columns.filter(|c| !(1..=MAX_COLUMNS).contains(c)) {
+        problems.push(format!("columns: 1 to {MAX_COLUMNS}, got {c}"));
+    }
     if block.title.trim().is_empty() {
         problems.push(
             "title: must not be empty (it names the block for everyone, screen readers too)".into(),

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::{Block, BlockKind, Dashboard};
-use crate::app::{BoundDashboard, FeedHandle, FeedsContext};
+use super::block_tools::BlockTools;
+use super::{Block, BlockKind, EntryId};
+use crate::app::{BoundBlock, Dashboards, FeedHandle, FeedsContext};
 use crate::blocks::command::{qos_from_level, CommandTarget, Commander};
 use crate::blocks::indicator::{Condition, Lamp};
 use crate::blocks::line_chart::{ChartLine, ChartSettings};
@@ -17,50 +18,142 @@ use crate::blocks::{
 use crate::connection::Connection;
 use crate::feeds::FeedId;
 
-/// The open dashboard's blocks in a responsive grid.
+/// The open dashboard's blocks in a responsive grid, following the library: a block
+/// added, edited, moved or removed changes only its own place in the grid, and the
+/// others keep their state (a chart its canvas, a control its pending command).
 #[component]
 pub fn DashboardView(
-    dashboard: Dashboard,
-    /// The heading: the dashboard's title, which a rename changes while it is open.
-    #[prop(into)]
-    title: Signal<String>,
-    bound: BoundDashboard,
+    /// Which dashboard of the library.
+    id: EntryId,
+    dashboards: Dashboards,
     feeds: FeedsContext,
     connection: Connection,
     liveness: Liveness,
+    /// The layout editor is on: each block shows its tools.
+    #[prop(into)]
+    editing: Signal<bool>,
+    /// Told the position of a block whose Edit button was pressed.
+    on_edit: Callback<usize>,
 ) -> impl IntoView {
-    let blocks = dashboard
-        .blocks
-        .into_iter()
-        .zip(bound.feeds)
-        .map(|(block, ids)| {
-            // Every binding of the block must have made a feed; an invalid topic was
-            // reported above the dashboard.
-            let Some(ids) = ids.into_iter().collect::<Option<Vec<FeedId>>>() else {
-                return view! {
-                    <section class="block broken" aria-label=block.title.clone()>
-                        <h2>{block.title.clone()}</h2>
-                        <p>"This block's topic is not valid; see the problems listed above."</p>
-                    </section>
-                }
-                .into_any();
-            };
-            let policy =
-                StalePolicy::for_block(block.stale_after_secs, block.kind.shows_readings());
-            let watch = |id: FeedId| {
-                let feed = feeds.handle(id);
-                (feed, liveness.freshness_of(feed, policy))
-            };
-            let watched = ids.into_iter().map(watch).collect();
-            block_view(block, watched, connection)
+    let rows = Memo::new(move |_| {
+        dashboards.with(|l| {
+            l.entry(id)
+                .map(|e| keyed_rows(&e.dashboard.blocks))
+                .unwrap_or_default()
         })
-        .collect_view();
+    });
+    let title = move || {
+        dashboards.with(|l| {
+            l.entry(id)
+                .map(|e| e.dashboard.title.clone())
+                .unwrap_or_default()
+        })
+    };
+    let slot = move |row: Row| {
+        let bound = bind_and_subscribe(feeds, connection, &row.block);
+        let key = row.key;
+        let position = Signal::derive(move || rows.with(|r| r.iter().position(|x| x.key == key)));
+        let count = Signal::derive(move || rows.with(Vec::len));
+        let columns = row.block.columns;
+        let span = row.block.kind.spans_the_row();
+        let tools_title = row.block.title.clone();
+        let body = block_with_feeds(row.block, bound, feeds, connection, liveness);
+        view! {
+            <div class="block-slot" data-columns=columns.map(|c| c.to_string())
+                data-full-row=span.then_some("")>
+                {body}
+                {move || editing.get().then(|| view! {
+                    <BlockTools title=tools_title.clone() position count columns dashboards
+                        id on_edit />
+                })}
+            </div>
+        }
+    };
     view! {
         <section class="dashboard" aria-labelledby="dashboard-title">
             <h2 id="dashboard-title" class="dashboard-title">{title}</h2>
-            <div class="blocks">{blocks}</div>
+            <div class="blocks">
+                <For each=move || rows.get() key=|row| row.key.clone() children=slot />
+            </div>
         </section>
     }
+}
+
+/// A block with a key that stays the same while the block does: its JSON, and which
+/// copy it is among identical blocks.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    key: String,
+    block: Block,
+}
+
+fn keyed_rows(blocks: &[Block]) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let json = serde_json::to_string(block).unwrap_or_default();
+        let copies = rows.iter().filter(|r| r.key.starts_with(&json)).count();
+        rows.push(Row {
+            key: format!("{json}#{copies}"),
+            block: block.clone(),
+        });
+    }
+    rows
+}
+
+/// Binds `block`'s feeds and subscribes to the filters that are new to the store (a
+/// block added while connected). Filters already subscribed are not sent again: the
+/// broker would resend their retained messages to the feeds that have them.
+pub(crate) fn bind_and_subscribe(
+    feeds: FeedsContext,
+    connection: Connection,
+    block: &Block,
+) -> BoundBlock {
+    let before = feeds.filters();
+    let bound = feeds.bind(block);
+    let new: Vec<String> = feeds
+        .filters()
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    if !new.is_empty() {
+        // After this render: subscribing updates the connection's signals.
+        queue_microtask(move || {
+            if let Err(problem) = connection.subscribe(new) {
+                leptos::logging::warn!("subscribing for a new block: {problem}");
+            }
+        });
+    }
+    bound
+}
+
+/// The block's view once bound, or why it cannot show.
+pub(crate) fn block_with_feeds(
+    block: Block,
+    bound: BoundBlock,
+    feeds: FeedsContext,
+    connection: Connection,
+    liveness: Liveness,
+) -> AnyView {
+    // Every binding of the block must have made a feed; an imported dashboard is
+    // untrusted, so an invalid topic is said on the block itself.
+    let Some(ids) = bound.all_feeds() else {
+        return view! {
+            <section class="block broken" aria-label=block.title.clone()>
+                <h2>{block.title.clone()}</h2>
+                <ul class="notices">
+                    {bound.errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any();
+    };
+    let policy = StalePolicy::for_block(block.stale_after_secs, block.kind.shows_readings());
+    let watch = |id: FeedId| {
+        let feed = feeds.handle(id);
+        (feed, liveness.freshness_of(feed, policy))
+    };
+    let watched = ids.into_iter().map(watch).collect();
+    block_view(block, watched, connection)
 }
 
 /// One block, given its feeds (in the order of its bindings) and their freshness.

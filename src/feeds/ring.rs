@@ -13,8 +13,11 @@ impl<T> Ring<T> {
     /// A ring of at least one slot (a zero capacity would silently keep nothing).
     pub fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
+        // Grown as items come, not reserved: a feed bound but silent (a block of a topic
+        // nobody publishes, a wizard preview) costs nothing, and growth by doubling is
+        // a handful of copies up to a full ring.
         Self {
-            items: VecDeque::with_capacity(capacity.min(4096)),
+            items: VecDeque::new(),
             capacity,
         }
     }

@@ -2,7 +2,7 @@
 
 use mqtt_session::topic::{filter_matches, validate_topic_filter};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{decode, Decoding, Ring, Value};
 
@@ -69,6 +69,9 @@ impl Feed {
     }
 }
 
+/// How many distinct topics under wildcard feeds are remembered for suggestions.
+pub const MAX_SEEN_TOPICS: usize = 500;
+
 /// All feeds of the open dashboards, with the routing from topics to feeds.
 #[derive(Debug, Default)]
 pub struct FeedStore {
@@ -78,6 +81,10 @@ pub struct FeedStore {
     /// Filters with `+` or `#`, matched one by one. Dashboards bind a handful of
     /// these; the topic explorer's many filters will want a trie here.
     wildcard: Vec<FeedId>,
+    /// Topics that reached a wildcard feed, for the block wizard's suggestions: at
+    /// most [`MAX_SEEN_TOPICS`], the first ones seen. (An exact feed's topic is its
+    /// filter, known already.)
+    seen_topics: FxHashSet<Box<str>>,
     changed: Vec<FeedId>,
     changed_flag: Vec<bool>,
 }
@@ -116,6 +123,42 @@ impl FeedStore {
         Ok(id)
     }
 
+    /// The feed bound to `filter` with `decoding`, added unless there is one already:
+    /// a block added or edited while the dashboard is open shares the history of the
+    /// feed it reads instead of starting an empty copy of it.
+    pub fn find_or_add_feed(
+        &mut self,
+        filter: &str,
+        decoding: Decoding,
+        capacity: usize,
+    ) -> Result<FeedId, String> {
+        let existing = self
+            .feeds
+            .iter()
+            .position(|f| f.filter == filter && f.decoding == decoding);
+        match existing {
+            Some(index) => Ok(FeedId(index)),
+            None => self.add_feed(filter, decoding, capacity),
+        }
+    }
+
+    /// Topics that reached a wildcard feed (at most [`MAX_SEEN_TOPICS`]), sorted.
+    pub fn seen_topics(&self) -> Vec<String> {
+        let mut topics: Vec<String> = self.seen_topics.iter().map(|t| t.to_string()).collect();
+        topics.sort_unstable();
+        topics
+    }
+
+    /// How many feeds the store holds: ids run from 0 to this, never removed.
+    pub fn len(&self) -> usize {
+        self.feeds.len()
+    }
+
+    /// True when no feed is bound.
+    pub fn is_empty(&self) -> bool {
+        self.feeds.is_empty()
+    }
+
     /// The feed with this id.
     pub fn feed(&self, id: FeedId) -> Option<&Feed> {
         self.feeds.get(id.0)
@@ -141,6 +184,7 @@ impl FeedStore {
             feeds,
             exact,
             wildcard,
+            seen_topics,
             changed,
             changed_flag,
         } = self;
@@ -170,11 +214,18 @@ impl FeedStore {
             deliver(id, feeds);
             reached += 1;
         }
+        let mut wildcard_reached = false;
         for &id in wildcard.iter() {
             if filter_matches(&feeds[id.0].filter, topic) {
                 deliver(id, feeds);
                 reached += 1;
+                wildcard_reached = true;
             }
+        }
+        // One look-up per message of a wildcard feed; an allocation only for a topic
+        // not seen before, and never past the bound.
+        if wildcard_reached && seen_topics.len() < MAX_SEEN_TOPICS && !seen_topics.contains(topic) {
+            seen_topics.insert(topic.into());
         }
         reached
     }
@@ -202,6 +253,38 @@ mod tests {
             on: "ON".into(),
             off: "OFF".into(),
         }
+    }
+
+    #[test]
+    fn an_identical_binding_shares_the_feed_and_its_history() {
+        let mut store = FeedStore::new();
+        let first = store.find_or_add_feed("t", Decoding::Number, 10).unwrap();
+        store.ingest("t", b"1", false, 0.0);
+        let again = store.find_or_add_feed("t", Decoding::Number, 10).unwrap();
+        assert_eq!(again, first);
+        assert_eq!(store.feed(again).unwrap().samples().len(), 1);
+        let other = store.find_or_add_feed("t", switch(), 10).unwrap();
+        assert_ne!(other, first, "another decoding is another feed");
+        assert!(store
+            .find_or_add_feed("a/#/b", Decoding::Number, 10)
+            .is_err());
+    }
+
+    #[test]
+    fn topics_seen_under_wildcards_are_remembered_up_to_a_bound() {
+        let mut store = FeedStore::new();
+        store.add_feed("home/+/t", Decoding::Number, 10).unwrap();
+        store.add_feed("x", Decoding::Number, 10).unwrap();
+        store.ingest("home/b/t", b"1", false, 0.0);
+        store.ingest("home/a/t", b"1", false, 0.0);
+        store.ingest("home/a/t", b"2", false, 0.0);
+        store.ingest("x", b"2", false, 0.0);
+        store.ingest("elsewhere", b"2", false, 0.0);
+        assert_eq!(store.seen_topics(), vec!["home/a/t", "home/b/t"]);
+        for i in 0..(MAX_SEEN_TOPICS + 50) {
+            store.ingest(&format!("home/{i}/t"), b"1", false, 0.0);
+        }
+        assert_eq!(store.seen_topics().len(), MAX_SEEN_TOPICS);
     }
 
     #[test]

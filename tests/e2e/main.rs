@@ -30,6 +30,7 @@ mod mosquitto;
 mod peer;
 mod proxy;
 mod support;
+mod wizard;
 
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
