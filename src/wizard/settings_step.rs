@@ -53,7 +53,6 @@ pub fn SettingsStep(
     let save = move || {
         attempted.set(true);
         let Some(block) = block.get_untracked() else {
-            save_problem.set(Some("Fix the settings marked above first".into()));
             return;
         };
         let mut result = Ok(());
@@ -100,6 +99,9 @@ pub fn SettingsStep(
                     </ul>
                 })}
             <Preview block feeds connection liveness />
+            {move || (attempted.get() && block.with(Option::is_none)).then(|| view! {
+                <p class="error" role="alert">"Fix the settings marked above first"</p>
+            })}
             {move || save_problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             <div class="wizard-buttons">
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
