@@ -9,6 +9,7 @@ mod inlet;
 pub mod settings;
 pub mod startup;
 pub mod status;
+mod subscription_ids;
 mod turn_end;
 
 pub use clock::wall_now_ms;

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use mqtt_session::topic::{filter_matches, validate_topic_filter};
-use mqtt_session::{Event, Instant, QoS, Session};
+use mqtt_session::{Event, Instant, ProtocolVersion, QoS, Session};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, WebSocket};
@@ -22,6 +22,7 @@ use super::clock::Clock;
 use super::delivery::Delivery;
 use super::describe;
 use super::inlet::{FrameHandler, InletSlot};
+use super::subscription_ids::SubscriptionIds;
 use super::turn_end::TurnEndTimer;
 use super::{BrokerUrl, ConnectionSettings, ConnectionStatus};
 use crate::feeds::{FeedId, FeedStore};
@@ -98,6 +99,9 @@ impl Connection {
             },
             deliveries: FxHashMap::default(),
             taps: Vec::new(),
+            v5: false,
+            unsubscribed: Vec::new(),
+            subscription_ids: SubscriptionIds::default(),
             this: Weak::new(),
         }));
         let weak = Rc::downgrade(&driver);
@@ -203,14 +207,7 @@ impl Connection {
             return Ok(());
         }
         let driver = self.driver.get_value();
-        let result = {
-            let mut d = driver.borrow_mut();
-            let now = d.clock.now();
-            let qos = filters.into_iter().map(|f| (f, QoS::AtLeastOnce)).collect();
-            d.session
-                .subscribe(now, qos)
-                .map_err(|e| describe::session_error(&e))
-        };
+        let result = driver.borrow_mut().subscribe_filters(filters);
         Driver::pump(&driver, Flush::Now);
         result
     }
@@ -225,10 +222,7 @@ impl Connection {
         let result = {
             let mut d = driver.borrow_mut();
             d.taps.push((filter.to_owned(), tap));
-            let now = d.clock.now();
-            d.session
-                .subscribe(now, vec![(filter.to_owned(), QoS::AtLeastOnce)])
-                .map_err(|e| describe::session_error(&e))
+            d.subscribe_filters(vec![filter.to_owned()])
         };
         Driver::pump(&driver, Flush::Now);
         result
@@ -302,6 +296,13 @@ struct Driver {
     deliveries: FxHashMap<u16, AnswerListener>,
     /// Who wants the raw messages of a filter (request/response), beside the store.
     taps: Vec<(String, MessageTap)>,
+    /// The session speaks MQTT 5 (set per Connect press).
+    v5: bool,
+    /// Filters to subscribe to once connected: the broker's CONNACK says whether it
+    /// takes subscription identifiers.
+    unsubscribed: Vec<String>,
+    /// Over MQTT 5, each filter's identifier.
+    subscription_ids: SubscriptionIds,
     this: Weak<RefCell<Driver>>,
 }
 
@@ -368,13 +369,34 @@ impl Driver {
                 filters.push(filter.clone());
             }
         }
-        if filters.is_empty() {
-            return Ok(()); // a dashboard of controls only reads nothing
+        // Subscribed at CONNACK (see `subscribe_filters`); a dashboard of controls only
+        // reads nothing.
+        self.v5 = settings.version == ProtocolVersion::V5;
+        self.subscription_ids.clear();
+        self.unsubscribed = filters;
+        Ok(())
+    }
+
+    /// Subscribes to `filters` now when connected, else at the next CONNACK: over MQTT
+    /// 5, to a broker that takes them, each with an identifier of its own (see
+    /// subscription_ids.rs).
+    fn subscribe_filters(&mut self, filters: Vec<String>) -> Result<(), String> {
+        let Some(capabilities) = self.session.broker_capabilities() else {
+            for filter in filters {
+                if !self.unsubscribed.contains(&filter) {
+                    self.unsubscribed.push(filter);
+                }
+            }
+            return Ok(());
+        };
+        let with_ids = self.v5 && capabilities.subscription_identifiers_available;
+        let now = self.clock.now();
+        for packet in self.subscription_ids.subscriptions(filters, with_ids) {
+            self.session
+                .subscribe_with_options(now, packet)
+                .map_err(|e| describe::session_error(&e))?;
         }
-        let qos = filters.into_iter().map(|f| (f, QoS::AtLeastOnce)).collect();
-        self.session
-            .subscribe(now, qos)
-            .map_err(|e| describe::session_error(&e))
+        Ok(())
     }
 
     /// Drains the session after any input; see the module doc for the order.
@@ -459,17 +481,29 @@ impl Driver {
                 changes.client_id = Some(self.session.client_id().map(str::to_owned));
                 changes.status = Some(ConnectionStatus::Connected);
                 changes.error = Some(None);
+                let waiting = std::mem::take(&mut self.unsubscribed);
+                if !waiting.is_empty() {
+                    if let Err(problem) = self.subscribe_filters(waiting) {
+                        changes.error = Some(Some(problem));
+                    }
+                }
             }
             Event::Message(message) => {
                 self.counters.messages_in += 1;
-                self.store.borrow_mut().ingest(
+                // A copy for some of our subscriptions goes to their feeds only.
+                let ids = &message.properties.subscription_identifiers;
+                let subscription_ids = &self.subscription_ids;
+                self.store.borrow_mut().ingest_for(
                     &message.topic,
                     &message.payload,
                     message.retain,
                     self.clock.wall_ms(),
+                    |filter| subscription_ids.is_for(ids, filter),
                 );
                 for (filter, tap) in &self.taps {
-                    if filter_matches(filter, &message.topic) {
+                    if filter_matches(filter, &message.topic)
+                        && subscription_ids.is_for(ids, filter)
+                    {
                         changes.tapped.push((
                             tap.clone(),
                             message.topic.clone(),

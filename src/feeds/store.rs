@@ -178,6 +178,19 @@ impl FeedStore {
     /// Routes one message to every feed whose filter matches `topic`, decoding the
     /// payload per feed. Returns how many feeds it reached.
     pub fn ingest(&mut self, topic: &str, payload: &[u8], retained: bool, time_ms: f64) -> usize {
+        self.ingest_for(topic, payload, retained, time_ms, |_| true)
+    }
+
+    /// [`FeedStore::ingest`] to the matching feeds whose filter `wanted` accepts: a
+    /// copy of a message the broker sent for some of our subscriptions only.
+    pub fn ingest_for(
+        &mut self,
+        topic: &str,
+        payload: &[u8],
+        retained: bool,
+        time_ms: f64,
+        wanted: impl Fn(&str) -> bool,
+    ) -> usize {
         // Split borrows: routing tables are read while feeds are written. No allocation
         // per message: this runs thousands of times a second.
         let Self {
@@ -210,13 +223,16 @@ impl FeedStore {
             }
         };
         let mut reached = 0;
-        for &id in exact.get(topic).map(Vec::as_slice).unwrap_or(&[]) {
-            deliver(id, feeds);
-            reached += 1;
+        if wanted(topic) {
+            for &id in exact.get(topic).map(Vec::as_slice).unwrap_or(&[]) {
+                deliver(id, feeds);
+                reached += 1;
+            }
         }
         let mut wildcard_reached = false;
         for &id in wildcard.iter() {
-            if filter_matches(&feeds[id.0].filter, topic) {
+            let filter = &feeds[id.0].filter;
+            if filter_matches(filter, topic) && wanted(filter) {
                 deliver(id, feeds);
                 reached += 1;
                 wildcard_reached = true;
@@ -268,6 +284,17 @@ mod tests {
         assert!(store
             .find_or_add_feed("a/#/b", Decoding::Number, 10)
             .is_err());
+    }
+
+    #[test]
+    fn a_copy_for_some_subscriptions_reaches_only_their_feeds() {
+        let mut store = FeedStore::new();
+        let exact = store.add_feed("a/b", Decoding::Number, 10).unwrap();
+        let all = store.add_feed("a/#", Decoding::Number, 10).unwrap();
+        assert_eq!(store.ingest_for("a/b", b"1", false, 0.0, |f| f == "a/#"), 1);
+        assert_eq!(store.ingest_for("a/b", b"1", false, 0.0, |f| f == "a/b"), 1);
+        assert_eq!(store.feed(exact).unwrap().samples().len(), 1);
+        assert_eq!(store.feed(all).unwrap().samples().len(), 1);
     }
 
     #[test]
