@@ -4,6 +4,7 @@
 //!   obeys `demo/f/control` and confirms its state, retained, on `demo/f/heater`.
 //! - [`ward`]: heart rate and SpO2 of three patients on `ward/<bed>/f/...`; `bed-3`
 //!   has a short deterioration about once a minute.
+//! - [`van`]: a delivery van's position (Adafruit IO JSON) and a log line per stop.
 //!
 //! Each device is a pure model (unit-tested without sockets) driven by the private `runner` module,
 //! which owns the MQTT connection, reconnects, and resubscribes after every CONNACK.
@@ -11,6 +12,7 @@
 pub mod home;
 pub mod lock;
 mod runner;
+pub mod van;
 pub mod ward;
 
 use std::time::Duration;
@@ -61,17 +63,19 @@ pub async fn start_devices(host: &str, tcp_port: u16) -> Result<DevicesHandle, D
     let home = runner::spawn(home::Home::new(), host, tcp_port);
     let ward = runner::spawn(ward::Ward::new(), host, tcp_port);
     let lock = runner::spawn(lock::Lock::new(), host, tcp_port);
+    let van = runner::spawn(van::Van::default(), host, tcp_port);
     let handle = DevicesHandle {
         tasks: home
             .tasks
             .into_iter()
             .chain(ward.tasks)
             .chain(lock.tasks)
+            .chain(van.tasks)
             .collect(),
     };
 
     let wait = async {
-        for ready in [home.ready, ward.ready, lock.ready] {
+        for ready in [home.ready, ward.ready, lock.ready, van.ready] {
             match ready.await {
                 Ok(Ok(())) => {}
                 Ok(Err(reason)) => return Err(reason),
