@@ -48,7 +48,7 @@ impl Van {
 
     fn report(&mut self) -> Vec<Outgoing> {
         let (lat, lon) = Self::position(self.step);
-        let at_corner = self.step % STEPS_PER_LEG == 0;
+        let at_corner = self.step.is_multiple_of(STEPS_PER_LEG);
         let speed = if at_corner { 0 } else { 30 };
         let mut out = vec![Outgoing::retained_reading(
             POSITION_TOPIC,
