@@ -6,16 +6,17 @@ use device_api::{decode_key, parse_request, seal, Response, KEY_BYTES, NONCE_BYT
 use serde_json::{json, Value};
 
 use crate::browser::{type_into, Browser, Name};
-use crate::mosquitto::ALICE;
+use crate::mosquitto::{ALICE, LOCK_1, LOCK_2};
 use crate::peer::Peer;
 use crate::{app, connect_with_form, run, wait_until_connected, Setup};
 
-const REQUEST: &str = "demo/req/lock-1/get_state";
-const RESPONSE: &str = "demo/res/lock-1/get_state";
+const REQUEST: &str = "alice/req/lock-1/get_state";
+const RESPONSE: &str = "alice/res/lock-1/get_state";
 
-fn api_dashboard() -> Value {
+/// The lock's API for `user`: `alice` against Mosquitto's ACL, `demo` for the demo's lock.
+fn api_dashboard(user: &str) -> Value {
     json!({ "version": 1, "title": "Devices", "blocks": [
-        { "title": "Lock", "type": "device_api", "user": "demo", "device": "lock-1",
+        { "title": "Lock", "type": "device_api", "user": user, "device": "lock-1",
           "endpoints": ["get_state", "set_owner"], "timeout_secs": 10 }
     ]})
 }
@@ -29,6 +30,11 @@ async fn next_request(device: &mut Peer, topic: &str) -> ([u8; KEY_BYTES], Strin
 }
 
 async fn respond(device: &mut Peer, id: &str, key: &[u8; KEY_BYTES], data: Value) {
+    respond_as(device, id, key, data).await;
+}
+
+/// Publishes a response on lock-1's response topic, whoever `device` is.
+async fn respond_as(device: &mut Peer, id: &str, key: &[u8; KEY_BYTES], data: Value) {
     let response = Response {
         status: 0,
         code: 200,
@@ -52,10 +58,11 @@ async fn send_request(browser: &Browser) {
 #[test]
 fn a_request_carries_a_fresh_key_and_only_its_own_answer_is_decrypted_and_shown() {
     run(async {
-        let setup = Setup::start_with_dashboard(api_dashboard()).await;
+        let setup = Setup::start_with_dashboard(api_dashboard("alice")).await;
         let browser = &setup.browser;
-        let mut device = setup.peer("lock").await;
-        device.subscribe("demo/req/lock-1/+").await;
+        // The device logs in as itself: the ACL lets it read only its own requests.
+        let mut device = Peer::connect("lock-1", setup.broker_tcp_port(), LOCK_1).await;
+        device.subscribe("alice/req/lock-1/+").await;
         connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
         wait_until_connected(browser).await;
 
@@ -122,7 +129,7 @@ fn the_demo_lock_answers_set_owner_through_the_embedded_broker() {
         let app = app::serve(Some(json!({
             "broker": broker.ws_url(),
             "connect": true,
-            "dashboard": api_dashboard(),
+            "dashboard": api_dashboard("demo"),
         })))
         .await;
         let ca = crate::certs::TestCa::new();
@@ -155,5 +162,60 @@ fn the_demo_lock_answers_set_owner_through_the_embedded_broker() {
             })
             .await;
         browser.close().await;
+    });
+}
+
+#[test]
+fn under_the_acl_another_device_never_sees_a_request_nor_can_answer_it() {
+    run(async {
+        let setup = Setup::start_with_dashboard(api_dashboard("alice")).await;
+        let browser = &setup.browser;
+        let port = setup.broker_tcp_port();
+        let mut device = Peer::connect("lock-1", port, LOCK_1).await;
+        device.subscribe("alice/req/lock-1/+").await;
+        // lock-2 asks for lock-1's requests too (Mosquitto grants the subscription and
+        // filters what it delivers) and for its own, where the marker comes.
+        let mut intruder = Peer::connect("lock-2", port, LOCK_2).await;
+        intruder.subscribe("alice/req/lock-1/+").await;
+        intruder.subscribe("alice/req/lock-2/+").await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+
+        send_request(browser).await;
+        let (key, id, _) = next_request(&mut device, REQUEST).await;
+        // Published after the request: the broker delivers to lock-2 in order, so when
+        // the marker arrives, a request that reached lock-2 would have arrived first.
+        let mut alice = setup.peer("alice-marker").await;
+        alice
+            .publish("alice/req/lock-2/marker", "after", false)
+            .await;
+        let earlier = intruder.messages_until("alice/req/lock-2/marker").await;
+        assert!(
+            earlier
+                .iter()
+                .all(|topic| !topic.starts_with("alice/req/lock-1/")),
+            "lock-2 received lock-1's request: {earlier:?}"
+        );
+
+        // lock-2 answers in lock-1's name, under the right id and key: the broker drops
+        // the publish (3.1.1 has no way to say so), and the page still waits for lock-1.
+        respond_as(&mut intruder, &id, &key, json!({"locked": false})).await;
+        respond(&mut device, &id, &key, json!({"locked": true})).await;
+        browser
+            .wait_for_text("region", "Response", "lock-1's answer", |t| {
+                t.contains("Done (status 0), code 200") && t.contains("\"locked\": true")
+            })
+            .await;
+        assert!(
+            !browser
+                .find_by_role("region", "Response")
+                .await
+                .text()
+                .await
+                .unwrap_or_default()
+                .contains("\"locked\": false"),
+            "the intruder's answer never reached the page"
+        );
+        setup.browser.close().await;
     });
 }

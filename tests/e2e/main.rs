@@ -104,6 +104,10 @@ impl Setup {
         }
     }
 
+    fn broker_tcp_port(&self) -> u16 {
+        self.broker.tcp_port
+    }
+
     fn ws_url(&self) -> String {
         format!("ws://127.0.0.1:{}", self.broker.ws_port)
     }

@@ -18,14 +18,26 @@ use crate::support::{free_port, run_tool, wait_for_port, ChildGuard, TempDir};
 pub const ALICE: (&str, &str) = ("alice", "wonderland-42");
 /// May only subscribe to `demo/#`.
 pub const BOB: (&str, &str) = ("bob", "builder-42");
+/// A device: reads only `+/req/lock-1/+`, writes only `+/res/lock-1/+`.
+pub const LOCK_1: (&str, &str) = ("lock-1", "lock-1-secret");
+/// Another device, with its own topics only.
+pub const LOCK_2: (&str, &str) = ("lock-2", "lock-2-secret");
 
-const ACL: &str = "\
+/// The ACL of docs/brokers.md, as it is there: users have their feeds and their own
+/// device API (`<user>/req/…` to write, `<user>/res/…` to read); a device, logged in
+/// under its id, reads only requests to itself and writes only its responses.
+pub const ACL: &str = "\
 user alice
 topic readwrite demo/#
 topic readwrite ward/#
+topic write alice/req/#
+topic read alice/res/#
 
 user bob
 topic read demo/#
+
+pattern read +/req/%u/+
+pattern write +/res/%u/+
 ";
 
 pub struct Mosquitto {
@@ -87,7 +99,7 @@ impl Mosquitto {
         let dir = TempDir::new("mosquitto");
         let passwd = dir.join("passwd");
         std::fs::write(&passwd, "").expect("cannot create the password file");
-        for (user, password) in [ALICE, BOB] {
+        for (user, password) in [ALICE, BOB, LOCK_1, LOCK_2] {
             run_tool(
                 Command::new("mosquitto_passwd")
                     .arg("-b")

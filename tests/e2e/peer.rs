@@ -108,6 +108,13 @@ impl Peer {
         }
     }
 
+    /// The topics of every message received before the next one on `topic` (which is
+    /// consumed): what the broker delivered to this client before it.
+    pub async fn messages_until(&mut self, topic: &str) -> Vec<String> {
+        self.next_message(topic).await;
+        self.messages.drain(..).map(|m| m.topic).collect()
+    }
+
     async fn wait_for(&mut self, what: &str, wanted: impl Fn(&Packet) -> bool) -> Packet {
         let mut errors = Vec::new();
         let found = timeout(DEADLINE, async {
