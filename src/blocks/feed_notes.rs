@@ -1,5 +1,6 @@
 //! The lines under every block's value: whether the value is current (stale, from
-//! before the connection was lost, retained) and why the last payload was unreadable.
+//! before the connection was lost, retained), and why the last payload was unreadable
+//! or why nothing can come (the broker refused the subscription).
 //! Text, so neither rests on colour; the block's main element points at them with
 //! `aria-describedby`, so a screen reader reads them with the value.
 
@@ -28,7 +29,7 @@ pub fn unique_id(prefix: &str) -> String {
 /// The notes of one block, in an element with `id`.
 #[component]
 pub fn FeedNotes(id: String, freshness: Memo<Freshness>, feed: FeedHandle) -> impl IntoView {
-    let problem = move || feed.with(|f| f.last_error().map(str::to_owned)).flatten();
+    let problem = move || feed.with(|f| f.notice().map(str::to_owned)).flatten();
     view! {
         <div class="feed-notes" id=id>
             {move || {

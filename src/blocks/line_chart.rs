@@ -200,7 +200,7 @@ pub fn LineChart(title: String, settings: ChartSettings, lines: Vec<ChartLine>) 
                     let note = move || line.freshness.get().note();
                     let problem = move || {
                         line.feed
-                            .with(|f| f.last_error().map(str::to_owned))
+                            .with(|f| f.notice().map(str::to_owned))
                             .flatten()
                     };
                     view! {

@@ -514,6 +514,18 @@ impl Driver {
                 changes.frame_needed = true;
             }
             Event::Subscribed { results } => {
+                // Said on the blocks of each filter too, where the user looks for the
+                // value that will not come.
+                {
+                    let mut store = self.store.borrow_mut();
+                    for (filter, result) in &results {
+                        let refused = result.as_ref().err().map(|e| {
+                            format!("Not allowed to read {filter}: the broker refused the subscription ({e})")
+                        });
+                        store.subscription_answered(filter, refused);
+                    }
+                }
+                changes.frame_needed = true;
                 let refused: Vec<String> = results
                     .into_iter()
                     .filter_map(|(filter, r)| r.err().map(|e| format!("{filter} ({})", e.reason)))

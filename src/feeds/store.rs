@@ -38,6 +38,8 @@ pub struct Feed {
     messages: u64,
     /// Has `+` or `#`: its errors name the topic, which the filter alone does not say.
     wildcard: bool,
+    /// Why the broker refused the subscription to the filter, until it grants one.
+    refused: Option<String>,
 }
 
 impl Feed {
@@ -66,6 +68,18 @@ impl Feed {
     /// Messages routed to this feed, readable or not.
     pub fn messages(&self) -> u64 {
         self.messages
+    }
+
+    /// Why the broker refused to let us read this feed's filter (its SUBACK), until a
+    /// later subscription to it is granted.
+    pub fn refusal(&self) -> Option<&str> {
+        self.refused.as_deref()
+    }
+
+    /// What a block says under its value: the refusal, which explains why nothing
+    /// comes, else why the latest payload could not be read.
+    pub fn notice(&self) -> Option<&str> {
+        self.refusal().or(self.last_error())
     }
 }
 
@@ -113,6 +127,7 @@ impl FeedStore {
             last_error: None,
             messages: 0,
             wildcard,
+            refused: None,
         });
         self.changed_flag.push(false);
         if wildcard {
@@ -246,6 +261,20 @@ impl FeedStore {
         reached
     }
 
+    /// Records the broker's answer to a subscription to `filter` on every feed bound to
+    /// it: `Some(why)` when refused, `None` when granted. Those feeds count as changed.
+    pub fn subscription_answered(&mut self, filter: &str, refused: Option<String>) {
+        for (index, feed) in self.feeds.iter_mut().enumerate() {
+            if feed.filter == filter && feed.refused != refused {
+                feed.refused.clone_from(&refused);
+                if !self.changed_flag[index] {
+                    self.changed_flag[index] = true;
+                    self.changed.push(FeedId(index));
+                }
+            }
+        }
+    }
+
     /// The feeds that changed since the last call (each once): called once per frame.
     pub fn take_changed(&mut self) -> Vec<FeedId> {
         for id in &self.changed {
@@ -295,6 +324,31 @@ mod tests {
         assert_eq!(store.ingest_for("a/b", b"1", false, 0.0, |f| f == "a/b"), 1);
         assert_eq!(store.feed(exact).unwrap().samples().len(), 1);
         assert_eq!(store.feed(all).unwrap().samples().len(), 1);
+    }
+
+    #[test]
+    fn a_refused_subscription_is_noted_on_its_feeds_until_granted() {
+        let mut store = FeedStore::new();
+        let refused = store.add_feed("bob/#", Decoding::Number, 10).unwrap();
+        let other = store.add_feed("alice/t", Decoding::Number, 10).unwrap();
+        store.ingest("alice/t", b"x", false, 0.0);
+        store.take_changed();
+        store.subscription_answered("bob/#", Some("not authorized".into()));
+        assert_eq!(store.take_changed(), vec![refused]);
+        assert_eq!(
+            store.feed(refused).unwrap().notice(),
+            Some("not authorized")
+        );
+        assert_eq!(
+            store.feed(other).unwrap().notice(),
+            Some("not a number: x"),
+            "another feed keeps its own notice"
+        );
+        store.subscription_answered("bob/#", None);
+        assert_eq!(store.feed(refused).unwrap().notice(), None);
+        assert_eq!(store.take_changed(), vec![refused]);
+        store.subscription_answered("bob/#", None);
+        assert!(store.take_changed().is_empty(), "no change, no redraw");
     }
 
     #[test]

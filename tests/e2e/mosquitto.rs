@@ -95,6 +95,73 @@ impl Mosquitto {
         }
     }
 
+    /// A broker whose access control is Mosquitto's dynamic security plugin, which —
+    /// unlike an `acl_file` — refuses a denied subscription in its SUBACK (0x80 over
+    /// 3.1.1, 0x87 over 5). alice may read and write `alice/#`, bob `bob/#`; nothing
+    /// else. Same listeners as [`Mosquitto::start`].
+    pub fn start_dynamic_security(ca: &TestCa) -> Mosquitto {
+        let dir = TempDir::new("mosquitto-dynsec");
+        let admin = ("admin", "admin-secret-42");
+        run_tool(
+            Command::new("mosquitto_ctrl")
+                .args(["dynsec", "init"])
+                .arg(dir.join("dynsec.json"))
+                .args([admin.0, admin.1]),
+        );
+        let config = Config {
+            tcp_port: free_port(),
+            ws_port: free_port(),
+            wss_port: free_port(),
+            persistent: false,
+            access: Access::DynamicSecurity {
+                cert: ca.server_cert(),
+                key: ca.server_key(),
+            },
+            dir: dir.path().to_path_buf(),
+        };
+        let process = config.spawn(Listeners::All);
+        let port = config.tcp_port.to_string();
+        let ctrl = |args: &[&str]| {
+            run_tool(
+                Command::new("mosquitto_ctrl")
+                    .args([
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        &port,
+                        "-u",
+                        admin.0,
+                        "-P",
+                        admin.1,
+                        "dynsec",
+                    ])
+                    .args(args),
+            )
+        };
+        for (user, password) in [ALICE, BOB] {
+            let role = format!("{user}-feeds");
+            let topics = format!("{user}/#");
+            ctrl(&["createClient", user, "-p", password]);
+            ctrl(&["createRole", &role]);
+            for acl in [
+                "subscribePattern",
+                "publishClientSend",
+                "publishClientReceive",
+            ] {
+                ctrl(&["addRoleACL", &role, acl, &topics, "allow"]);
+            }
+            ctrl(&["addClientRole", user, &role]);
+        }
+        Mosquitto {
+            tcp_port: config.tcp_port,
+            ws_port: config.ws_port,
+            wss_port: config.wss_port,
+            process,
+            config,
+            dir,
+        }
+    }
+
     fn start_with(ca: &TestCa, persistent: bool) -> Mosquitto {
         let dir = TempDir::new("mosquitto");
         let passwd = dir.join("passwd");
@@ -168,6 +235,9 @@ enum Access {
     Secured { cert: PathBuf, key: PathBuf },
     /// Anyone, anything; the plain TCP listener only.
     Anonymous,
+    /// Users and their rights in the dynamic security plugin's `dynsec.json` (made by
+    /// `mosquitto_ctrl dynsec init`, filled in over the TCP listener once running).
+    DynamicSecurity { cert: PathBuf, key: PathBuf },
 }
 
 impl Config {
@@ -192,6 +262,14 @@ connection_messages true
                     "allow_anonymous false\npassword_file {passwd}\nacl_file {acl}\n",
                     passwd = dir.join("passwd").display(),
                     acl = dir.join("acl").display(),
+                );
+                Some((cert, key))
+            }
+            Access::DynamicSecurity { cert, key } => {
+                config += &format!(
+                    "allow_anonymous false\nplugin {}\nplugin_opt_config_file {}\n",
+                    dynamic_security_plugin().display(),
+                    dir.join("dynsec.json").display(),
                 );
                 Some((cert, key))
             }
@@ -272,4 +350,17 @@ impl Drop for Mosquitto {
 
 fn read_log(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| format!("(no log: {e})"))
+}
+
+/// Where Debian's mosquitto package put its dynamic security plugin (the directory is
+/// the machine's multiarch triplet).
+fn dynamic_security_plugin() -> PathBuf {
+    let name = "mosquitto_dynamic_security.so";
+    std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join(name))
+        .find(|path| path.exists())
+        .unwrap_or_else(|| panic!("no /usr/lib/*/{name}: is Debian's mosquitto package installed?"))
 }
