@@ -4,10 +4,11 @@
 //! per animation frame the UI asks which feeds changed. Nothing here fires per message.
 
 pub mod decode;
+pub mod image_payload;
 pub mod number_text;
 pub mod ring;
 pub mod store;
 
-pub use decode::{decode, DecodeError, Decoding, Value};
+pub use decode::{decode, DecodeError, Decoded, Decoding, JsonQuery, Part, Read, Value};
 pub use ring::Ring;
-pub use store::{Feed, FeedId, FeedStore, Sample};
+pub use store::{Feed, FeedId, FeedStore, KeptImage, KeptText, Sample};

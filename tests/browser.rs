@@ -122,7 +122,7 @@ async fn an_unreachable_port_is_reported_with_its_url_and_no_retry_loop() {
 async fn the_chart_names_its_latest_value_once_a_frame_reports_the_feed() {
     let root = container();
     let mut store = FeedStore::new();
-    let id = store.add_feed("t", Decoding::Number, 100).unwrap();
+    let id = store.add_feed("t", Decoding::number(), 100).unwrap();
     let store = Rc::new(RefCell::new(store));
     let owner = Owner::new();
     owner.set();
@@ -251,7 +251,7 @@ struct Bench {
 impl Bench {
     fn new() -> Self {
         let mut store = FeedStore::new();
-        let id = store.add_feed("p", Decoding::Number, 100).unwrap();
+        let id = store.add_feed("p", Decoding::number(), 100).unwrap();
         let store = Rc::new(RefCell::new(store));
         Owner::new().set();
         let feeds = FeedsContext::new(store.clone());

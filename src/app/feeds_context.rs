@@ -61,13 +61,21 @@ impl FeedsContext {
         {
             let store = self.store.get_value();
             let mut store = store.borrow_mut();
-            for (topic, decoding) in block.kind.bindings() {
-                match store.find_or_add_feed(&topic, decoding, FEED_CAPACITY) {
-                    Ok(id) => bound.feeds.push(Some(id)),
-                    Err(e) => {
-                        bound.errors.push(format!("Block {:?}: {e}", block.title));
-                        bound.feeds.push(None);
+            match block.bindings() {
+                Ok(bindings) => {
+                    for (topic, decoding) in bindings {
+                        match store.find_or_add_feed(&topic, decoding, FEED_CAPACITY) {
+                            Ok(id) => bound.feeds.push(Some(id)),
+                            Err(e) => {
+                                bound.errors.push(format!("Block {:?}: {e}", block.title));
+                                bound.feeds.push(None);
+                            }
+                        }
                     }
+                }
+                Err(e) => {
+                    bound.errors.push(format!("Block {:?}: {e}", block.title));
+                    bound.feeds.push(None);
                 }
             }
         }

@@ -52,7 +52,7 @@ impl Liveness {
         // Tracks the feed's version: recomputed at most once per frame, from the ring's
         // newest few samples.
         let timing = Memo::new(move |_| {
-            feed.with(|f| FeedTiming::of(f.samples().iter()))
+            feed.with(|f| FeedTiming::of(f.arrivals()))
                 .unwrap_or_default()
         });
         Memo::new(move |_| {

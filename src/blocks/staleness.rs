@@ -18,7 +18,6 @@
 //! broker and nothing newer came (its age is unknown: it may be days old).
 
 use crate::connection::ConnectionStatus;
-use crate::feeds::Sample;
 
 /// The default stale time is this many median intervals…
 pub const AUTO_FACTOR: f64 = 3.0;
@@ -77,18 +76,19 @@ pub struct FeedTiming {
 }
 
 impl FeedTiming {
-    /// The timing of a feed's samples (oldest first, as the ring yields them).
-    /// Retained samples arrive when the page subscribes, not when they were measured,
-    /// so they count for "newest" but not for intervals.
-    pub fn of<'a>(samples: impl DoubleEndedIterator<Item = &'a Sample>) -> Self {
-        let mut newest_first = samples.rev().peekable();
-        let Some(newest) = newest_first.peek().copied() else {
+    /// The timing of a feed's messages, `(arrival ms, retained)` oldest first (as
+    /// [`crate::feeds::Feed::arrivals`] yields them). Retained messages arrive when
+    /// the page subscribes, not when they were measured, so they count for "newest"
+    /// but not for intervals.
+    pub fn of(arrivals: impl DoubleEndedIterator<Item = (f64, bool)>) -> Self {
+        let mut newest_first = arrivals.rev().peekable();
+        let Some((newest_ms, newest_retained)) = newest_first.peek().copied() else {
             return Self::default();
         };
         let live: Vec<f64> = newest_first
-            .filter(|s| !s.retained)
+            .filter(|(_, retained)| !retained)
             .take(INTERVALS_CONSIDERED + 1)
-            .map(|s| s.time_ms)
+            .map(|(time_ms, _)| time_ms)
             .collect();
         let mut intervals: Vec<f64> = live
             .windows(2)
@@ -96,8 +96,8 @@ impl FeedTiming {
             .filter(|gap| gap.is_finite() && *gap >= 0.0)
             .collect();
         Self {
-            last_ms: Some(newest.time_ms),
-            last_retained: newest.retained,
+            last_ms: Some(newest_ms),
+            last_retained: newest_retained,
             median_interval_ms: (intervals.len() >= MIN_INTERVALS).then(|| median(&mut intervals)),
         }
     }
@@ -222,7 +222,11 @@ pub fn age_text(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feeds::{Ring, Value};
+    use crate::feeds::{Ring, Sample, Value};
+
+    fn timing_of<'a>(samples: impl DoubleEndedIterator<Item = &'a Sample>) -> FeedTiming {
+        FeedTiming::of(samples.map(|s| (s.time_ms, s.retained)))
+    }
 
     fn ring(times: &[(f64, bool)]) -> Ring<Sample> {
         let mut ring = Ring::new(100);
@@ -244,20 +248,20 @@ mod tests {
 
     #[test]
     fn no_interval_estimate_until_three_intervals_were_seen() {
-        assert_eq!(FeedTiming::of(live(&[]).iter()), FeedTiming::default());
-        let three_samples = FeedTiming::of(live(&[0.0, 1000.0, 2000.0]).iter());
+        assert_eq!(timing_of(live(&[]).iter()), FeedTiming::default());
+        let three_samples = timing_of(live(&[0.0, 1000.0, 2000.0]).iter());
         assert_eq!(three_samples.last_ms, Some(2000.0));
         assert_eq!(three_samples.median_interval_ms, None);
-        let four = FeedTiming::of(live(&[0.0, 1000.0, 2000.0, 3000.0]).iter());
+        let four = timing_of(live(&[0.0, 1000.0, 2000.0, 3000.0]).iter());
         assert_eq!(four.median_interval_ms, Some(1000.0));
     }
 
     #[test]
     fn the_interval_is_the_median_so_one_outage_does_not_move_it() {
-        let timing = FeedTiming::of(live(&[0.0, 2000.0, 4000.0, 64_000.0, 66_000.0]).iter());
+        let timing = timing_of(live(&[0.0, 2000.0, 4000.0, 64_000.0, 66_000.0]).iter());
         assert_eq!(timing.median_interval_ms, Some(2000.0));
         // An even count averages the middle two.
-        let timing = FeedTiming::of(live(&[0.0, 1000.0, 3000.0, 6000.0, 10_000.0]).iter());
+        let timing = timing_of(live(&[0.0, 1000.0, 3000.0, 6000.0, 10_000.0]).iter());
         assert_eq!(timing.median_interval_ms, Some(2500.0));
     }
 
@@ -266,14 +270,14 @@ mod tests {
         let mut times: Vec<f64> = (0..100).map(|i| f64::from(i) * 60_000.0).collect();
         let start = times[99];
         times.extend((1..=INTERVALS_CONSIDERED).map(|i| start + i as f64 * 1000.0));
-        let timing = FeedTiming::of(live(&times).iter());
+        let timing = timing_of(live(&times).iter());
         assert_eq!(timing.median_interval_ms, Some(1000.0));
     }
 
     #[test]
     fn retained_samples_are_newest_but_not_intervals() {
         // Re-subscribing after a reconnect delivers the retained value again.
-        let timing = FeedTiming::of(
+        let timing = timing_of(
             ring(&[
                 (0.0, true),
                 (10.0, false),
@@ -287,7 +291,7 @@ mod tests {
         assert_eq!(timing.median_interval_ms, Some(1000.0));
         assert_eq!(timing.last_ms, Some(3010.0));
         assert!(!timing.last_retained);
-        let only_retained = FeedTiming::of(ring(&[(5.0, true)]).iter());
+        let only_retained = timing_of(ring(&[(5.0, true)]).iter());
         assert!(only_retained.last_retained);
     }
 
@@ -328,7 +332,7 @@ mod tests {
 
     #[test]
     fn a_value_goes_stale_after_its_stale_time_and_says_how_old_it_is() {
-        let timing = FeedTiming::of(live(&[0.0, 1000.0, 2000.0, 3000.0]).iter());
+        let timing = timing_of(live(&[0.0, 1000.0, 2000.0, 3000.0]).iter());
         let at = |now: f64| freshness(now, CONNECTED, &timing, StalePolicy::Observed);
         assert_eq!(at(3500.0), Freshness::Live);
         assert_eq!(at(8000.0), Freshness::Live, "exactly 5 s is not yet stale");
@@ -343,7 +347,7 @@ mod tests {
 
     #[test]
     fn a_given_stale_time_applies_from_the_first_value() {
-        let timing = FeedTiming::of(live(&[1000.0]).iter());
+        let timing = timing_of(live(&[1000.0]).iter());
         let policy = StalePolicy::After(2000.0);
         assert_eq!(
             freshness(2500.0, CONNECTED, &timing, policy),
@@ -362,7 +366,7 @@ mod tests {
 
     #[test]
     fn without_the_connection_every_value_is_from_before_it_was_lost() {
-        let timing = FeedTiming::of(live(&[0.0]).iter());
+        let timing = timing_of(live(&[0.0]).iter());
         let lost = freshness(
             7000.0,
             ConnectionStatus::Reconnecting { in_secs: 2 },
@@ -407,7 +411,7 @@ mod tests {
 
     #[test]
     fn a_retained_value_is_marked_until_a_live_one_comes_unless_the_block_shows_a_state() {
-        let timing = FeedTiming::of(ring(&[(0.0, true)]).iter());
+        let timing = timing_of(ring(&[(0.0, true)]).iter());
         let retained = freshness(10.0, CONNECTED, &timing, StalePolicy::Observed);
         assert_eq!(retained, Freshness::Retained);
         assert_eq!(

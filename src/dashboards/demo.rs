@@ -4,13 +4,15 @@
 
 use super::model::ChartSeries;
 use super::model::{
-    default_api_timeout, default_off, default_on, default_qos, default_window_secs, SCHEMA_VERSION,
+    default_api_timeout, default_off, default_on, default_qos, default_track_points,
+    default_window_secs, SCHEMA_VERSION,
 };
 use super::{Block, BlockKind, Dashboard};
 use crate::blocks::thresholds::{Level, Threshold};
 
 /// The home (temperature chart, heater switch and set-point, humidity gauge) and the ward (heart rate
-/// and SpO2 of three beds, and a heart-rate dial for the bed that deteriorates).
+/// and SpO2 of three beds, and a heart-rate dial for the bed that deteriorates) and a
+/// delivery van (its track on a map, its log as a stream).
 pub fn demo_dashboard() -> Dashboard {
     let mut blocks = vec![
         block(
@@ -142,6 +144,26 @@ pub fn demo_dashboard() -> Dashboard {
             thresholds: heart_rate_thresholds(),
         },
     ));
+    blocks.push(block(
+        "Deliveries",
+        BlockKind::Heading {
+            text: "A van on its round: its position every 2 s, a line at each stop".into(),
+        },
+    ));
+    blocks.push(block(
+        "Van",
+        BlockKind::Map {
+            topic: "demo/f/van".into(),
+            points: default_track_points(),
+        },
+    ));
+    blocks.push(block(
+        "Van log",
+        BlockKind::Stream {
+            topic: "demo/f/van/log".into(),
+            lines: 10,
+        },
+    ));
     Dashboard {
         version: SCHEMA_VERSION,
         title: "Home and ward".into(),
@@ -171,12 +193,7 @@ fn spo2_thresholds() -> Vec<Threshold> {
 }
 
 fn block(title: &str, kind: BlockKind) -> Block {
-    Block {
-        title: title.into(),
-        stale_after_secs: None,
-        columns: None,
-        kind,
-    }
+    Block::new(title, kind)
 }
 
 fn labelled(threshold: Threshold, label: &str) -> Threshold {

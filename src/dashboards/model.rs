@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::validate;
 use crate::blocks::thresholds::Threshold;
-use crate::feeds::Decoding;
+use crate::feeds::{Decoding, JsonQuery, Part};
 
 /// Current schema version written into every dashboard.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -87,9 +87,56 @@ pub struct Block {
     /// block takes the one column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<u8>,
+    /// Where the value is in a JSON payload, as a JSONPath query
+    /// (`$.sensor.temperature`), for every feed the block reads. Omitted: the whole
+    /// payload (a number may also be Adafruit IO's `{"value": ...}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json_path: Option<String>,
+    /// Which comma-separated field of the payload is the value, from 1, for every feed
+    /// the block reads (Adafruit IO's CSV `value,lat,lon,ele`: 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv_field: Option<u16>,
     /// What kind of block, with its bindings and settings.
     #[serde(flatten)]
     pub kind: BlockKind,
+}
+
+impl Block {
+    /// A block of this kind with no optional settings.
+    pub fn new(title: impl Into<String>, kind: BlockKind) -> Self {
+        Block {
+            title: title.into(),
+            stale_after_secs: None,
+            columns: None,
+            json_path: None,
+            csv_field: None,
+            kind,
+        }
+    }
+
+    /// Which part of each payload the block reads, or why its settings name none.
+    pub fn part(&self) -> Result<Part, String> {
+        match (&self.json_path, self.csv_field) {
+            (Some(_), Some(_)) => Err("give json_path or csv_field, not both".into()),
+            (Some(path), None) => JsonQuery::parse(path)
+                .map(Part::Json)
+                .map_err(|e| format!("json_path: {e}")),
+            (None, Some(0)) => Err("csv_field: fields are counted from 1".into()),
+            (None, Some(field)) => Ok(Part::Csv(field)),
+            (None, None) => Ok(Part::Whole),
+        }
+    }
+
+    /// The feeds this block reads, each read from [`Block::part`] of the payload.
+    pub fn bindings(&self) -> Result<Vec<(String, Decoding)>, String> {
+        let part = self.part()?;
+        Ok(self
+            .kind
+            .bindings()
+            .into_iter()
+            .map(|(topic, decoding)| (topic, decoding.of_part(part.clone())))
+            .collect())
+    }
 }
 
 /// One series of a line chart.
@@ -337,6 +384,50 @@ pub enum BlockKind {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         thresholds: Vec<Threshold>,
     },
+    /// The latest message of a feed as text: a status, a name, a short note.
+    Text {
+        /// The feed's topic (or filter).
+        topic: String,
+    },
+    /// The last messages of a feed (or of every topic under a wildcard), newest
+    /// first, each with its time (and its topic under a wildcard).
+    Stream {
+        /// The feed's topic (or filter).
+        topic: String,
+        /// How many messages are listed, 1–[`MAX_STREAM_LINES`].
+        #[serde(default = "default_stream_lines")]
+        lines: u16,
+    },
+    /// The latest image of a feed: base64 or a `data:` URI of a PNG, JPEG, GIF or
+    /// WebP, at most 512 KiB.
+    Image {
+        /// The feed's topic (or filter).
+        topic: String,
+    },
+    /// A device's track and latest position, from Adafruit IO JSON (`lat`, `lon`) or
+    /// CSV (`lat,lon` or `value,lat,lon,ele`), drawn on a grid with a scale bar: no
+    /// map tiles, so nothing is fetched from a tile server.
+    Map {
+        /// The feed's topic (or filter).
+        topic: String,
+        /// How many recent positions make the track, 1–[`MAX_TRACK_POINTS`].
+        #[serde(default = "default_track_points")]
+        points: u16,
+    },
+}
+
+/// The most messages a stream block lists.
+pub const MAX_STREAM_LINES: u16 = 100;
+
+/// The most positions a map block's track holds.
+pub const MAX_TRACK_POINTS: u16 = 500;
+
+pub(super) fn default_stream_lines() -> u16 {
+    20
+}
+
+pub(super) fn default_track_points() -> u16 {
+    100
 }
 
 pub(super) fn default_window_secs() -> u32 {
@@ -393,7 +484,7 @@ impl BlockKind {
     pub fn spans_the_row(&self) -> bool {
         matches!(
             self,
-            BlockKind::LineChart { .. } | BlockKind::Heading { .. }
+            BlockKind::LineChart { .. } | BlockKind::Heading { .. } | BlockKind::Map { .. }
         )
     }
 
@@ -403,10 +494,10 @@ impl BlockKind {
             BlockKind::LineChart { topic, series, .. } => topic
                 .iter()
                 .chain(series.iter().map(|s| &s.topic))
-                .map(|t| (t.clone(), Decoding::Number))
+                .map(|t| (t.clone(), Decoding::number()))
                 .collect(),
             BlockKind::Value { topic, .. } | BlockKind::Gauge { topic, .. } => {
-                vec![(topic.clone(), Decoding::Number)]
+                vec![(topic.clone(), Decoding::number())]
             }
             BlockKind::Toggle {
                 state_topic,
@@ -415,26 +506,27 @@ impl BlockKind {
                 ..
             } => vec![(
                 state_topic.clone(),
-                Decoding::Switch {
-                    on: on_payload.clone(),
-                    off: off_payload.clone(),
-                },
+                Decoding::switch(on_payload, off_payload),
             )],
             BlockKind::Slider { state_topic, .. } | BlockKind::NumberPad { state_topic, .. } => {
                 state_topic
                     .iter()
-                    .map(|topic| (topic.clone(), Decoding::Number))
+                    .map(|topic| (topic.clone(), Decoding::number()))
                     .collect()
             }
             BlockKind::Indicator {
                 topic, on_payload, ..
             } => {
                 let decoding = match on_payload {
-                    Some(on) => Decoding::Equals { on: on.clone() },
-                    None => Decoding::Number,
+                    Some(on) => Decoding::equals(on),
+                    None => Decoding::number(),
                 };
                 vec![(topic.clone(), decoding)]
             }
+            BlockKind::Text { topic }
+            | BlockKind::Stream { topic, .. }
+            | BlockKind::Map { topic, .. } => vec![(topic.clone(), Decoding::text())],
+            BlockKind::Image { topic } => vec![(topic.clone(), Decoding::image())],
             BlockKind::Button { .. }
             | BlockKind::ColorPicker { .. }
             | BlockKind::DeviceApi { .. }
@@ -447,7 +539,11 @@ impl BlockKind {
     pub fn shows_readings(&self) -> bool {
         matches!(
             self,
-            BlockKind::LineChart { .. } | BlockKind::Value { .. } | BlockKind::Gauge { .. }
+            BlockKind::LineChart { .. }
+                | BlockKind::Value { .. }
+                | BlockKind::Gauge { .. }
+                | BlockKind::Stream { .. }
+                | BlockKind::Map { .. }
         )
     }
 }
@@ -472,14 +568,8 @@ mod tests {
             {"title":"T","type":"line_chart","topic":"t"}]}"#;
         let dashboard: Dashboard = serde_json::from_str(json).unwrap();
         assert_eq!(
-            dashboard.blocks[0].kind.bindings(),
-            vec![(
-                "l".to_string(),
-                Decoding::Switch {
-                    on: "ON".into(),
-                    off: "OFF".into()
-                }
-            )]
+            dashboard.blocks[0].bindings(),
+            Ok(vec![("l".to_string(), Decoding::switch("ON", "OFF"))])
         );
         assert!(matches!(
             dashboard.blocks[1].kind,
@@ -495,5 +585,27 @@ mod tests {
         let json = r#"{"version":1,"title":"t","blocks":[{"title":"x","type":"teleporter"}]}"#;
         let err = serde_json::from_str::<Dashboard>(json).unwrap_err();
         assert!(err.to_string().contains("teleporter"), "{err}");
+    }
+
+    #[test]
+    fn a_json_path_or_csv_field_applies_to_every_feed_of_the_block() {
+        let json = r#"{"version":1,"title":"t","blocks":[
+            {"title":"Lamp","type":"toggle","command_topic":"z/lamp/set","state_topic":"z/lamp",
+             "json_path":"$.state"},
+            {"title":"Wind","type":"line_chart","series":[{"topic":"a"},{"topic":"b"}],
+             "csv_field":2}]}"#;
+        let dashboard: Dashboard = serde_json::from_str(json).unwrap();
+        let lamp = dashboard.blocks[0].bindings().unwrap();
+        let state = Part::Json(JsonQuery::parse("$.state").unwrap());
+        assert_eq!(
+            lamp,
+            vec![(
+                "z/lamp".into(),
+                Decoding::switch("ON", "OFF").of_part(state)
+            )]
+        );
+        let wind = dashboard.blocks[1].bindings().unwrap();
+        assert!(wind.iter().all(|(_, d)| d.part == Part::Csv(2)));
+        assert_eq!(wind.len(), 2);
     }
 }

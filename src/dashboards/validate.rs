@@ -4,7 +4,7 @@
 
 use mqtt_session::topic::{validate_topic_filter, validate_topic_name};
 
-use super::model::{MAX_COLUMNS, MAX_SERIES};
+use super::model::{MAX_COLUMNS, MAX_SERIES, MAX_STREAM_LINES, MAX_TRACK_POINTS};
 use super::{Block, BlockKind};
 use crate::blocks::thresholds::Threshold;
 
@@ -69,6 +69,19 @@ pub fn block_problems(block: &Block) -> Vec<String> {
                 "stale_after_secs: must be more than 0 seconds, got {secs}"
             ));
         }
+    }
+    let reads_a_feed = !block.kind.bindings().is_empty();
+    match block.part() {
+        Err(problem) => problems.push(problem),
+        Ok(part) if part != crate::feeds::Part::Whole && !reads_a_feed => {
+            let field = if block.json_path.is_some() {
+                "json_path"
+            } else {
+                "csv_field"
+            };
+            problems.push(format!("{field}: this block reads no feed"));
+        }
+        Ok(_) => {}
     }
     match &block.kind {
         BlockKind::LineChart {
@@ -237,7 +250,17 @@ pub fn block_problems(block: &Block) -> Vec<String> {
                 }
             }
         }
-        BlockKind::Heading { .. } => {}
+        BlockKind::Heading { .. } | BlockKind::Text { .. } | BlockKind::Image { .. } => {}
+        BlockKind::Stream { lines, .. } => {
+            if !(1..=MAX_STREAM_LINES).contains(lines) {
+                problems.push(format!("lines: 1 to {MAX_STREAM_LINES}, got {lines}"));
+            }
+        }
+        BlockKind::Map { points, .. } => {
+            if !(1..=MAX_TRACK_POINTS).contains(points) {
+                problems.push(format!("points: 1 to {MAX_TRACK_POINTS}, got {points}"));
+            }
+        }
         BlockKind::DeviceApi {
             user,
             device,

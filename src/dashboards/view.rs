@@ -12,8 +12,8 @@ use crate::blocks::line_chart::{ChartLine, ChartSettings};
 use crate::blocks::reported::ReportedState;
 use crate::blocks::staleness::{Freshness, StalePolicy};
 use crate::blocks::{
-    ColorPicker, DeviceApi, Gauge, HeadingBlock, Indicator, LineChart, Liveness, NumberPad,
-    PushButton, Slider, Toggle, ValueBlock,
+    ColorPicker, DeviceApi, Gauge, HeadingBlock, ImageBlock, Indicator, LineChart, Liveness,
+    MapBlock, NumberPad, PushButton, Slider, Stream, TextBlock, Toggle, ValueBlock,
 };
 use crate::connection::Connection;
 use crate::feeds::FeedId;
@@ -353,6 +353,18 @@ fn block_view(
             view! { <Indicator title condition lamp feed freshness /> }.into_any()
         }
         (BlockKind::Heading { text }, _) => view! { <HeadingBlock title text /> }.into_any(),
+        (BlockKind::Text { .. }, Some((feed, freshness))) => {
+            view! { <TextBlock title feed freshness /> }.into_any()
+        }
+        (BlockKind::Stream { lines, .. }, Some((feed, freshness))) => {
+            view! { <Stream title lines feed freshness /> }.into_any()
+        }
+        (BlockKind::Image { .. }, Some((feed, freshness))) => {
+            view! { <ImageBlock title feed freshness /> }.into_any()
+        }
+        (BlockKind::Map { points, .. }, Some((feed, freshness))) => {
+            view! { <MapBlock title points feed freshness /> }.into_any()
+        }
         // A block of readings always has its feed (its binding is its topic).
         (_, None) => view! {
             <section class="block broken" aria-label=title.clone()>

@@ -4,7 +4,9 @@ use mqtt_session::topic::{filter_matches, validate_topic_filter};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{decode, Decoding, Ring, Value};
+use super::decode::{decode, Decoded, Decoding};
+use super::image_payload::ImageSource;
+use super::{Ring, Value};
 
 /// Index of a feed in its store. Stable for the store's lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,12 +30,50 @@ pub struct Sample {
     pub retained: bool,
 }
 
+/// One message of a text feed, as it came (shortened to
+/// [`super::decode::MAX_TEXT_BYTES`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptText {
+    /// Which message of the feed it was (its count of messages then): a key that
+    /// stays with the text while newer ones push it down a list.
+    pub seq: u64,
+    /// Arrival time, milliseconds since the Unix epoch (the page's clock).
+    pub time_ms: f64,
+    /// Delivered as a retained message.
+    pub retained: bool,
+    /// The message's topic, kept for a feed with wildcards (where it says which
+    /// device spoke); `None` for an exact feed, whose topic is its filter.
+    pub topic: Option<Box<str>>,
+    /// The text, to be rendered as text.
+    pub text: Box<str>,
+}
+
+/// The latest image of an image feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptImage {
+    /// Arrival time, milliseconds since the Unix epoch.
+    pub time_ms: f64,
+    /// Delivered as a retained message.
+    pub retained: bool,
+    /// The checked image.
+    pub image: ImageSource,
+}
+
+/// The most messages a text feed keeps: a stream block shows the newest few dozen,
+/// a map's track a few hundred positions.
+pub const MAX_KEPT_TEXTS: usize = 500;
+
 /// A topic filter, how to read its payloads, and what arrived.
 #[derive(Debug, Clone)]
 pub struct Feed {
     filter: String,
     decoding: Decoding,
+    /// Numbers and on/off states.
     samples: Ring<Sample>,
+    /// Texts, for a feed read as text.
+    texts: Ring<KeptText>,
+    /// Only the newest image: one can be half a megabyte.
+    image: Option<KeptImage>,
     last_error: Option<String>,
     messages: u64,
     /// Has `+` or `#`: its errors name the topic, which the filter alone does not say.
@@ -56,6 +96,25 @@ impl Feed {
     /// The newest sample.
     pub fn latest(&self) -> Option<&Sample> {
         self.samples.last()
+    }
+
+    /// Recent texts, oldest first, for a feed read as text.
+    pub fn texts(&self) -> &Ring<KeptText> {
+        &self.texts
+    }
+
+    /// The newest image, for a feed read as an image.
+    pub fn image(&self) -> Option<&KeptImage> {
+        self.image.as_ref()
+    }
+
+    /// When each kept message arrived and whether it was retained, oldest first,
+    /// whatever the feed reads: what staleness is judged from.
+    pub fn arrivals(&self) -> impl DoubleEndedIterator<Item = (f64, bool)> + '_ {
+        let samples = self.samples.iter().map(|s| (s.time_ms, s.retained));
+        let texts = self.texts.iter().map(|t| (t.time_ms, t.retained));
+        let image = self.image.iter().map(|i| (i.time_ms, i.retained));
+        samples.chain(texts).chain(image)
     }
 
     /// Why the most recent payload could not be read, until a good one arrives:
@@ -124,6 +183,8 @@ impl FeedStore {
             filter: filter.to_owned(),
             decoding,
             samples: Ring::new(capacity),
+            texts: Ring::new(capacity.min(MAX_KEPT_TEXTS)),
+            image: None,
             last_error: None,
             messages: 0,
             wildcard,
@@ -220,12 +281,29 @@ impl FeedStore {
             let feed = &mut feeds[id.0];
             feed.messages += 1;
             match decode(&feed.decoding, payload) {
-                Ok(value) => {
-                    feed.samples.push(Sample {
-                        time_ms,
-                        value,
-                        retained,
-                    });
+                Ok(decoded) => {
+                    match decoded {
+                        Decoded::Value(value) => feed.samples.push(Sample {
+                            time_ms,
+                            value,
+                            retained,
+                        }),
+                        // Text feeds allocate per message anyway: the text is kept.
+                        Decoded::Text(text) => feed.texts.push(KeptText {
+                            seq: feed.messages,
+                            time_ms,
+                            retained,
+                            topic: feed.wildcard.then(|| topic.into()),
+                            text: text.into_boxed_str(),
+                        }),
+                        Decoded::Image(image) => {
+                            feed.image = Some(KeptImage {
+                                time_ms,
+                                retained,
+                                image,
+                            });
+                        }
+                    }
                     feed.last_error = None;
                 }
                 // Only unreadable messages allocate here.
@@ -294,32 +372,29 @@ mod tests {
     use super::*;
 
     fn switch() -> Decoding {
-        Decoding::Switch {
-            on: "ON".into(),
-            off: "OFF".into(),
-        }
+        Decoding::switch("ON", "OFF")
     }
 
     #[test]
     fn an_identical_binding_shares_the_feed_and_its_history() {
         let mut store = FeedStore::new();
-        let first = store.find_or_add_feed("t", Decoding::Number, 10).unwrap();
+        let first = store.find_or_add_feed("t", Decoding::number(), 10).unwrap();
         store.ingest("t", b"1", false, 0.0);
-        let again = store.find_or_add_feed("t", Decoding::Number, 10).unwrap();
+        let again = store.find_or_add_feed("t", Decoding::number(), 10).unwrap();
         assert_eq!(again, first);
         assert_eq!(store.feed(again).unwrap().samples().len(), 1);
         let other = store.find_or_add_feed("t", switch(), 10).unwrap();
         assert_ne!(other, first, "another decoding is another feed");
         assert!(store
-            .find_or_add_feed("a/#/b", Decoding::Number, 10)
+            .find_or_add_feed("a/#/b", Decoding::number(), 10)
             .is_err());
     }
 
     #[test]
     fn a_copy_for_some_subscriptions_reaches_only_their_feeds() {
         let mut store = FeedStore::new();
-        let exact = store.add_feed("a/b", Decoding::Number, 10).unwrap();
-        let all = store.add_feed("a/#", Decoding::Number, 10).unwrap();
+        let exact = store.add_feed("a/b", Decoding::number(), 10).unwrap();
+        let all = store.add_feed("a/#", Decoding::number(), 10).unwrap();
         assert_eq!(store.ingest_for("a/b", b"1", false, 0.0, |f| f == "a/#"), 1);
         assert_eq!(store.ingest_for("a/b", b"1", false, 0.0, |f| f == "a/b"), 1);
         assert_eq!(store.feed(exact).unwrap().samples().len(), 1);
@@ -329,8 +404,8 @@ mod tests {
     #[test]
     fn a_refused_subscription_is_noted_on_its_feeds_until_granted() {
         let mut store = FeedStore::new();
-        let refused = store.add_feed("bob/#", Decoding::Number, 10).unwrap();
-        let other = store.add_feed("alice/t", Decoding::Number, 10).unwrap();
+        let refused = store.add_feed("bob/#", Decoding::number(), 10).unwrap();
+        let other = store.add_feed("alice/t", Decoding::number(), 10).unwrap();
         store.ingest("alice/t", b"x", false, 0.0);
         store.take_changed();
         store.subscription_answered("bob/#", Some("not authorized".into()));
@@ -354,8 +429,8 @@ mod tests {
     #[test]
     fn topics_seen_under_wildcards_are_remembered_up_to_a_bound() {
         let mut store = FeedStore::new();
-        store.add_feed("home/+/t", Decoding::Number, 10).unwrap();
-        store.add_feed("x", Decoding::Number, 10).unwrap();
+        store.add_feed("home/+/t", Decoding::number(), 10).unwrap();
+        store.add_feed("x", Decoding::number(), 10).unwrap();
         store.ingest("home/b/t", b"1", false, 0.0);
         store.ingest("home/a/t", b"1", false, 0.0);
         store.ingest("home/a/t", b"2", false, 0.0);
@@ -371,10 +446,14 @@ mod tests {
     #[test]
     fn a_message_reaches_exact_and_wildcard_feeds_and_nothing_else() {
         let mut store = FeedStore::new();
-        let exact = store.add_feed("home/f/temp", Decoding::Number, 10).unwrap();
-        let plus = store.add_feed("home/+/temp", Decoding::Number, 10).unwrap();
-        let hash = store.add_feed("home/#", Decoding::Number, 10).unwrap();
-        let other = store.add_feed("ward/#", Decoding::Number, 10).unwrap();
+        let exact = store
+            .add_feed("home/f/temp", Decoding::number(), 10)
+            .unwrap();
+        let plus = store
+            .add_feed("home/+/temp", Decoding::number(), 10)
+            .unwrap();
+        let hash = store.add_feed("home/#", Decoding::number(), 10).unwrap();
+        let other = store.add_feed("ward/#", Decoding::number(), 10).unwrap();
 
         assert_eq!(store.ingest("home/f/temp", b"21.5", false, 1.0), 3);
 
@@ -388,7 +467,7 @@ mod tests {
     #[test]
     fn changed_feeds_are_reported_once_per_frame_however_many_messages_came() {
         let mut store = FeedStore::new();
-        let temp = store.add_feed("t", Decoding::Number, 100).unwrap();
+        let temp = store.add_feed("t", Decoding::number(), 100).unwrap();
         let heater = store.add_feed("h", switch(), 100).unwrap();
         for i in 0..50 {
             store.ingest("t", i.to_string().as_bytes(), false, f64::from(i));
@@ -404,7 +483,7 @@ mod tests {
     #[test]
     fn a_feed_keeps_only_its_capacity_of_samples() {
         let mut store = FeedStore::new();
-        let id = store.add_feed("t", Decoding::Number, 5).unwrap();
+        let id = store.add_feed("t", Decoding::number(), 5).unwrap();
         for i in 0..1000 {
             store.ingest("t", i.to_string().as_bytes(), false, f64::from(i));
         }
@@ -416,7 +495,7 @@ mod tests {
     #[test]
     fn an_unreadable_payload_is_reported_on_the_feed_and_keeps_the_last_good_value() {
         let mut store = FeedStore::new();
-        let id = store.add_feed("t", Decoding::Number, 5).unwrap();
+        let id = store.add_feed("t", Decoding::number(), 5).unwrap();
         store.ingest("t", b"20", true, 0.0);
         store.ingest("t", b"hot", false, 1.0);
         let feed = store.feed(id).unwrap();
@@ -431,7 +510,7 @@ mod tests {
     #[test]
     fn an_unreadable_payload_on_a_wildcard_feed_names_its_topic() {
         let mut store = FeedStore::new();
-        let id = store.add_feed("home/+/t", Decoding::Number, 5).unwrap();
+        let id = store.add_feed("home/+/t", Decoding::number(), 5).unwrap();
         store.ingest("home/kitchen/t", b"warm", false, 0.0);
         assert_eq!(
             store.feed(id).unwrap().last_error(),
@@ -442,7 +521,7 @@ mod tests {
     #[test]
     fn an_invalid_filter_is_refused_with_the_rule_it_breaks() {
         let mut store = FeedStore::new();
-        let err = store.add_feed("a/#/b", Decoding::Number, 5).unwrap_err();
+        let err = store.add_feed("a/#/b", Decoding::number(), 5).unwrap_err();
         assert!(err.starts_with("\"a/#/b\": "), "{err}");
         assert!(store.filters().is_empty());
     }
@@ -450,9 +529,45 @@ mod tests {
     #[test]
     fn filters_lists_each_bound_filter_once() {
         let mut store = FeedStore::new();
-        store.add_feed("a", Decoding::Number, 5).unwrap();
-        store.add_feed("b/+", Decoding::Number, 5).unwrap();
+        store.add_feed("a", Decoding::number(), 5).unwrap();
+        store.add_feed("b/+", Decoding::number(), 5).unwrap();
         store.add_feed("a", switch(), 5).unwrap();
         assert_eq!(store.filters(), vec!["a".to_string(), "b/+".to_string()]);
+    }
+
+    #[test]
+    fn a_text_feed_keeps_bounded_texts_with_their_topic_under_a_wildcard() {
+        let mut store = FeedStore::new();
+        let log = store
+            .add_feed("van/+/log", Decoding::text(), 100_000)
+            .unwrap();
+        let exact = store.add_feed("van/1/log", Decoding::text(), 10).unwrap();
+        for i in 0..(MAX_KEPT_TEXTS + 10) {
+            store.ingest("van/1/log", format!("stop {i}").as_bytes(), false, i as f64);
+        }
+        let feed = store.feed(log).unwrap();
+        assert_eq!(feed.texts().len(), MAX_KEPT_TEXTS);
+        let newest = feed.texts().last().unwrap();
+        assert_eq!(&*newest.text, format!("stop {}", MAX_KEPT_TEXTS + 9));
+        assert_eq!(newest.topic.as_deref(), Some("van/1/log"));
+        assert!(feed.samples().is_empty());
+        assert_eq!(feed.arrivals().count(), MAX_KEPT_TEXTS);
+        let exact = store.feed(exact).unwrap();
+        assert_eq!(exact.texts().len(), 10);
+        assert_eq!(exact.texts().last().unwrap().topic, None);
+    }
+
+    #[test]
+    fn an_image_feed_keeps_only_the_newest_image_and_a_bad_one_keeps_it() {
+        let mut store = FeedStore::new();
+        let cam = store.add_feed("cam", Decoding::image(), 10).unwrap();
+        let png = b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ";
+        store.ingest("cam", png, true, 1.0);
+        store.ingest("cam", b"<svg/onload=alert(1)>", false, 2.0);
+        let feed = store.feed(cam).unwrap();
+        let kept = feed.image().unwrap();
+        assert_eq!((kept.time_ms, kept.retained), (1.0, true));
+        assert!(feed.last_error().unwrap().starts_with("not an image"));
+        assert_eq!(feed.arrivals().collect::<Vec<_>>(), vec![(1.0, true)]);
     }
 }

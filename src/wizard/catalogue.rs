@@ -103,6 +103,16 @@ const DECIMALS: Field = field("decimals", "Decimals", Count);
 const QOS: Field = with_default("qos", "QoS", Qos, "1");
 const RETAIN: Field = field("retain", "Retain", Checkbox);
 const STATE: Field = field("state_topic", "State topic (the device reports)", ReadTopic);
+const JSON_PATH: Field = field(
+    "json_path",
+    "JSON path, for a JSON payload (e.g. $.temperature)",
+    Text,
+);
+const CSV_FIELD: Field = field(
+    "csv_field",
+    "CSV field, for comma-separated values (from 1)",
+    Count,
+);
 
 /// Every block type the wizard can make, in the order it lists them.
 pub const BLOCK_TYPES: &[BlockType] = &[
@@ -111,7 +121,7 @@ pub const BLOCK_TYPES: &[BlockType] = &[
         name: "Value",
         about: "The latest number, big, with its unit",
         topic: Some(FEED),
-        settings: &[UNIT, DECIMALS],
+        settings: &[UNIT, DECIMALS, JSON_PATH, CSV_FIELD],
     },
     BlockType {
         key: "gauge",
@@ -123,6 +133,8 @@ pub const BLOCK_TYPES: &[BlockType] = &[
             with_default("max", "Maximum", Number, "100"),
             UNIT,
             DECIMALS,
+            JSON_PATH,
+            CSV_FIELD,
         ],
     },
     BlockType {
@@ -138,6 +150,8 @@ pub const BLOCK_TYPES: &[BlockType] = &[
             field("y_label", "Y axis label", Text),
             DECIMALS,
             field("stepped", "Stepped (on/off data)", Checkbox),
+            JSON_PATH,
+            CSV_FIELD,
         ],
     },
     BlockType {
@@ -151,6 +165,7 @@ pub const BLOCK_TYPES: &[BlockType] = &[
             with_default("off_payload", "Off payload", Text, "OFF"),
             QOS,
             RETAIN,
+            JSON_PATH,
         ],
     },
     BlockType {
@@ -219,6 +234,41 @@ pub const BLOCK_TYPES: &[BlockType] = &[
             with_default("off_text", "Text when off", Text, "Off"),
             with_default("on_colour", "Colour when on", Colour, "#1a7f37"),
             with_default("off_colour", "Colour when off", Colour, "#8c959f"),
+            JSON_PATH,
+        ],
+    },
+    BlockType {
+        key: "text",
+        name: "Text",
+        about: "The latest message as text: a status, a name, a note",
+        topic: Some(FEED),
+        settings: &[JSON_PATH, CSV_FIELD],
+    },
+    BlockType {
+        key: "stream",
+        name: "Stream",
+        about: "The last messages, newest first, with their times",
+        topic: Some(FEED),
+        settings: &[
+            with_default("lines", "Messages listed", Count, "20"),
+            JSON_PATH,
+        ],
+    },
+    BlockType {
+        key: "image",
+        name: "Image",
+        about: "The latest picture: base64 or a data: URI of a PNG, JPEG, GIF or WebP",
+        topic: Some(FEED),
+        settings: &[JSON_PATH],
+    },
+    BlockType {
+        key: "map",
+        name: "Map",
+        about: "Where a device is and has been: lat/lon from Adafruit IO JSON or CSV",
+        topic: Some(FEED),
+        settings: &[
+            with_default("points", "Positions in the track", Count, "100"),
+            JSON_PATH,
         ],
     },
     BlockType {

@@ -277,6 +277,30 @@ mod tests {
     }
 
     #[test]
+    fn a_json_path_typed_in_the_wizard_reads_that_part_and_a_bad_one_is_said_there() {
+        let mut d = draft("value");
+        d.set("topic", "tele/plug/SENSOR".into());
+        d.set("json_path", "$.ENERGY.Power".into());
+        let block = d.to_block().unwrap();
+        let bindings = block.bindings().unwrap();
+        assert!(matches!(bindings[0].1.part, crate::feeds::Part::Json(_)));
+        d.set("json_path", "ENERGY.Power".into());
+        let p = d.to_block().unwrap_err();
+        assert!(
+            p.at("json_path")
+                .is_some_and(|m| m.contains("is not a JSONPath query")),
+            "{p:?}"
+        );
+        d.set("json_path", String::new());
+        d.set("csv_field", "0".into());
+        let p = d.to_block().unwrap_err();
+        assert!(
+            p.at("csv_field").is_some_and(|m| m.contains("from 1")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
     fn problems_are_said_at_their_fields() {
         let mut d = draft("gauge");
         d.set("min", "ten".into());

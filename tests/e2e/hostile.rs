@@ -55,7 +55,11 @@ fn hostile_payloads_and_topics_run_nothing_break_nothing_and_good_values_still_s
             { "title": "Any", "type": "value", "topic": "demo/h/wild/+" },
             { "title": "Two", "type": "line_chart",
               "series": [ { "topic": "demo/h/wild/+", "label": "<i>wild</i>" },
-                          { "topic": "demo/h/number" } ] }
+                          { "topic": "demo/h/number" } ] },
+            { "title": "Log", "type": "stream", "topic": "demo/h/wild/+" },
+            { "title": "Note", "type": "text", "topic": "demo/h/number" },
+            { "title": "Where", "type": "map", "topic": "demo/h/number" },
+            { "title": "Picture", "type": "image", "topic": "demo/h/number" }
         ]}))
         .await;
         let browser = &setup.browser;
@@ -79,7 +83,7 @@ fn hostile_payloads_and_topics_run_nothing_break_nothing_and_good_values_still_s
             .execute(
                 "return { pwned: window.__pwned === undefined ? null : String(window.__pwned),
                           handlers: document.querySelectorAll('[onerror],[onload],[onmouseover]').length,
-                          injected: document.querySelectorAll('main img, main svg:not(.dial svg), main style, main b, main i').length };",
+                          injected: document.querySelectorAll('main img, main svg:not(.dial svg):not(.map-drawing), main style, main b, main i').length };",
                 vec![],
             )
             .await
@@ -116,6 +120,19 @@ fn hostile_payloads_and_topics_run_nothing_break_nothing_and_good_values_still_s
             .await;
         browser
             .wait_for_name("group", Name::Prefix("Any: "), "7", |n| n == "Any: 7")
+            .await;
+        browser
+            .wait_for_name("group", Name::Prefix("Note: "), "42", |n| n == "Note: 42")
+            .await;
+        browser
+            .wait_for_text("list", "Log, newest first", "the good line first", |t| {
+                t.lines().next().is_some_and(|l| l.ends_with("demo/h/wild/ok: 7"))
+            })
+            .await;
+        browser
+            .wait_for_description("group", "Picture", "why no image shows", |d| {
+                d.contains("not an image")
+            })
             .await;
         browser
             .wait_for_name("img", Name::Prefix("Two chart"), "both", |n| {

@@ -28,6 +28,7 @@ mod device_api;
 mod hostile;
 mod indicators;
 mod mosquitto;
+mod payload_parts;
 mod peer;
 mod proxy;
 mod support;
