@@ -126,7 +126,9 @@ fn hostile_payloads_and_topics_run_nothing_break_nothing_and_good_values_still_s
             .await;
         browser
             .wait_for_text("list", "Log, newest first", "the good line first", |t| {
-                t.lines().next().is_some_and(|l| l.ends_with("demo/h/wild/ok: 7"))
+                t.lines()
+                    .next()
+                    .is_some_and(|l| l.ends_with("demo/h/wild/ok: 7"))
             })
             .await;
         browser
