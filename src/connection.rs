@@ -1,6 +1,7 @@
 //! The connection: what the user typed, its validation, and the browser driver that
 //! runs an `mqtt_session::Session` over a WebSocket.
 
+pub mod adafruit;
 mod clock;
 pub mod delivery;
 pub mod describe;

@@ -30,6 +30,7 @@ pub fn ConnectionForm(
     let version = RwSignal::new(initial.version);
     let keep_alive = RwSignal::new(initial.keep_alive);
     let clean_start = RwSignal::new(initial.clean_start);
+    let adafruit = RwSignal::new(initial.adafruit);
     let remember = RwSignal::new(remember_password);
     let settings = move || ConnectionSettings {
         broker_url: broker_url.get(),
@@ -39,6 +40,7 @@ pub fn ConnectionForm(
         version: version.get(),
         keep_alive: keep_alive.get(),
         clean_start: clean_start.get(),
+        adafruit: adafruit.get(),
     };
     Effect::new(move || on_change.run((settings(), remember.get())));
     // A persistent session is only found again under the same client id: once connected
@@ -151,6 +153,23 @@ pub fn ConnectionForm(
                         "Untick to have the broker keep your subscriptions and queue messages while you are away."
                     } else {
                         "The broker keeps this session (MQTT 5.0: for 1 hour) and queues QoS 1 messages while you are away."
+                    }}
+                </p>
+            </div>
+            <div class="field check wide">
+                <label>
+                    <input type="checkbox" aria-describedby="adafruit-hint"
+                        prop:checked=adafruit
+                        on:change:target=move |ev| adafruit.set(ev.target().checked()) />
+                    "Adafruit IO mode"
+                </label>
+                <p id="adafruit-hint" class="hint">
+                    {move || if adafruit.get() {
+                        let user = username.get();
+                        let user = if user.trim().is_empty() { "<username>".to_owned() } else { user.trim().to_owned() };
+                        format!("A block's feed key, such as temperature, means {user}/f/temperature. Each feed's last value is fetched on connect, and Adafruit IO's throttle and error messages are shown. Your Adafruit IO key is the password.")
+                    } else {
+                        "For io.adafruit.com (wss://io.adafruit.com/mqtt, port 443): blocks may then name feeds by their key.".to_owned()
                     }}
                 </p>
             </div>

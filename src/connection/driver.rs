@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, WebSocket};
 
+use super::adafruit::AdafruitNames;
 use super::clock::Clock;
 use super::delivery::Delivery;
 use super::describe;
@@ -102,6 +103,7 @@ impl Connection {
             v5: false,
             unsubscribed: Vec::new(),
             subscription_ids: SubscriptionIds::default(),
+            adafruit: None,
             this: Weak::new(),
         }));
         let weak = Rc::downgrade(&driver);
@@ -178,7 +180,11 @@ impl Connection {
             let mut d = driver.borrow_mut();
             let payload = Bytes::copy_from_slice(payload.as_bytes());
             let now = d.clock.now();
-            let result = d.session.publish(now, topic, payload, qos, retain);
+            let topic = match &d.adafruit {
+                Some(names) => names.wire(topic).into_owned(),
+                None => topic.to_owned(),
+            };
+            let result = d.session.publish(now, &topic, payload, qos, retain);
             match result {
                 Ok(Some(packet_id)) => {
                     d.counters.messages_out += 1;
@@ -301,8 +307,10 @@ struct Driver {
     /// Filters to subscribe to once connected: the broker's CONNACK says whether it
     /// takes subscription identifiers.
     unsubscribed: Vec<String>,
-    /// Over MQTT 5, each filter's identifier.
+    /// Over MQTT 5, each filter's identifier (of the filter on the wire).
     subscription_ids: SubscriptionIds,
+    /// In Adafruit IO mode, the account's topic names (set per Connect press).
+    adafruit: Option<AdafruitNames>,
     this: Weak<RefCell<Driver>>,
 }
 
@@ -343,6 +351,7 @@ impl Driver {
         unanswered: &mut Vec<AnswerListener>,
     ) -> Result<(), String> {
         let (url, options) = settings.to_options().map_err(|e| e.to_string())?;
+        let adafruit = settings.adafruit_names().map_err(|e| e.to_string())?;
         if !url.is_secure() && page_is_https() {
             return Err(describe::insecure_socket_from_secure_page(&url));
         }
@@ -364,7 +373,9 @@ impl Driver {
         let mut filters = filters;
         let bound = self.store.borrow().filters();
         let tapped = self.taps.iter().map(|(filter, _)| filter);
-        for filter in bound.iter().chain(tapped) {
+        let notices = adafruit.iter().flat_map(AdafruitNames::notice_filters);
+        for filter in bound.iter().chain(tapped).cloned().chain(notices) {
+            let filter = &filter;
             if !filters.contains(filter) {
                 filters.push(filter.clone());
             }
@@ -374,6 +385,7 @@ impl Driver {
         self.v5 = settings.version == ProtocolVersion::V5;
         self.subscription_ids.clear();
         self.unsubscribed = filters;
+        self.adafruit = adafruit;
         Ok(())
     }
 
@@ -391,9 +403,25 @@ impl Driver {
         };
         let with_ids = self.v5 && capabilities.subscription_identifiers_available;
         let now = self.clock.now();
-        for packet in self.subscription_ids.subscriptions(filters, with_ids) {
+        let Some(names) = self.adafruit.clone() else {
+            for packet in self.subscription_ids.subscriptions(filters, with_ids) {
+                self.session
+                    .subscribe_with_options(now, packet)
+                    .map_err(|e| describe::session_error(&e))?;
+            }
+            return Ok(());
+        };
+        // Adafruit IO: feed keys go on the wire under the account, and each feed's last
+        // value is asked for after its subscription (Adafruit keeps no retained ones).
+        let wire = filters.iter().map(|f| names.wire(f).into_owned()).collect();
+        for packet in self.subscription_ids.subscriptions(wire, with_ids) {
             self.session
                 .subscribe_with_options(now, packet)
+                .map_err(|e| describe::session_error(&e))?;
+        }
+        for get in filters.iter().filter_map(|f| names.get_topic(f)) {
+            self.session
+                .publish(now, &get, Bytes::new(), QoS::AtMostOnce, false)
                 .map_err(|e| describe::session_error(&e))?;
         }
         Ok(())
@@ -493,13 +521,45 @@ impl Driver {
                 // A copy for some of our subscriptions goes to their feeds only.
                 let ids = &message.properties.subscription_identifiers;
                 let subscription_ids = &self.subscription_ids;
-                self.store.borrow_mut().ingest_for(
-                    &message.topic,
-                    &message.payload,
-                    message.retain,
-                    self.clock.wall_ms(),
-                    |filter| subscription_ids.is_for(ids, filter),
-                );
+                let time_ms = self.clock.wall_ms();
+                let mut store = self.store.borrow_mut();
+                match &self.adafruit {
+                    None => {
+                        store.ingest_for(
+                            &message.topic,
+                            &message.payload,
+                            message.retain,
+                            time_ms,
+                            |filter| subscription_ids.is_for(ids, filter),
+                        );
+                    }
+                    Some(names) => {
+                        // A feed bound by key subscribed under the account's name.
+                        let wanted =
+                            |filter: &str| subscription_ids.is_for(ids, &names.wire(filter));
+                        store.ingest_for(
+                            &message.topic,
+                            &message.payload,
+                            message.retain,
+                            time_ms,
+                            wanted,
+                        );
+                        if let Some(key) = names.feed_key(&message.topic) {
+                            store.ingest_for(
+                                key,
+                                &message.payload,
+                                message.retain,
+                                time_ms,
+                                wanted,
+                            );
+                        }
+                        if let Some(notice) = names.notice(&message.topic, &message.payload) {
+                            changes.refusals.push(notice.clone());
+                            changes.error = Some(Some(notice));
+                        }
+                    }
+                }
+                drop(store);
                 for (filter, tap) in &self.taps {
                     if filter_matches(filter, &message.topic)
                         && subscription_ids.is_for(ids, filter)
@@ -522,6 +582,9 @@ impl Driver {
                         let refused = result.as_ref().err().map(|e| {
                             format!("Not allowed to read {filter}: the broker refused the subscription ({e})")
                         });
+                        if let Some(key) = self.adafruit.as_ref().and_then(|n| n.feed_key(filter)) {
+                            store.subscription_answered(key, refused.clone());
+                        }
                         store.subscription_answered(filter, refused);
                     }
                 }

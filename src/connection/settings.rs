@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use mqtt_session::{ConnectOptions, ProtocolVersion};
 
+use super::adafruit::AdafruitNames;
+
 /// What the user typed into the connection form. Kept as typed (strings), so a
 /// failed validation loses nothing.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +25,10 @@ pub struct ConnectionSettings {
     /// Start with a fresh session (3.1.1 "clean session"). Off: the broker keeps the
     /// session and queues QoS 1/2 messages while the page is away.
     pub clean_start: bool,
+    /// Adafruit IO mode: feed keys stand for `<username>/f/<key>`, last values are
+    /// fetched with `/get`, throttle and error messages are shown (see
+    /// [`super::adafruit`]).
+    pub adafruit: bool,
 }
 
 impl Default for ConnectionSettings {
@@ -36,6 +42,7 @@ impl Default for ConnectionSettings {
             version: ProtocolVersion::V3_1_1,
             keep_alive: "30".into(),
             clean_start: true,
+            adafruit: false,
         }
     }
 }
@@ -146,15 +153,29 @@ pub enum SettingsError {
     /// A port that is not 1–65535.
     #[error("The port {0:?} is not a number from 1 to 65535")]
     BadPort(String),
+    /// Adafruit IO mode without a username to put in the topics.
+    #[error("Adafruit IO mode needs your Adafruit IO username (one word, no / + #): feeds are <username>/f/<feed key>")]
+    AdafruitWithoutUsername,
     /// Keep-alive not in 0–65535.
     #[error("Keep-alive must be a whole number of seconds from 0 (off) to 65535, not {0:?}")]
     BadKeepAlive(String),
 }
 
 impl ConnectionSettings {
+    /// The Adafruit IO names of this account in Adafruit IO mode, `None` otherwise.
+    pub fn adafruit_names(&self) -> Result<Option<AdafruitNames>, SettingsError> {
+        if !self.adafruit {
+            return Ok(None);
+        }
+        AdafruitNames::for_user(&self.username)
+            .map(Some)
+            .ok_or(SettingsError::AdafruitWithoutUsername)
+    }
+
     /// Validates the form and builds the session's options.
     pub fn to_options(&self) -> Result<(BrokerUrl, ConnectOptions), SettingsError> {
         let url = BrokerUrl::parse(&self.broker_url)?;
+        self.adafruit_names()?;
         let keep_alive = self
             .keep_alive
             .trim()
@@ -294,5 +315,23 @@ mod tests {
             form.to_options().unwrap_err(),
             SettingsError::BadKeepAlive("-1".into())
         );
+    }
+
+    #[test]
+    fn adafruit_io_mode_needs_a_username_of_one_level() {
+        let mut form = settings("wss://io.adafruit.com/mqtt");
+        form.adafruit = true;
+        assert_eq!(
+            form.to_options().unwrap_err(),
+            SettingsError::AdafruitWithoutUsername
+        );
+        form.username = "alice/x".into();
+        assert!(form.to_options().is_err());
+        form.username = "alice".into();
+        assert!(form.to_options().is_ok());
+        let names = form.adafruit_names().unwrap().unwrap();
+        assert_eq!(names.wire("t"), "alice/f/t");
+        form.adafruit = false;
+        assert_eq!(form.adafruit_names(), Ok(None));
     }
 }

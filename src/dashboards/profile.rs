@@ -30,6 +30,9 @@ pub struct Profile {
     /// Start with a fresh session.
     #[serde(default = "default_true")]
     pub clean_start: bool,
+    /// Adafruit IO mode (see [`crate::connection::adafruit`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adafruit: bool,
     /// The user ticked "Remember password".
     #[serde(default)]
     pub remember_password: bool,
@@ -79,6 +82,7 @@ impl Profile {
             },
             keep_alive: settings.keep_alive.clone(),
             clean_start: settings.clean_start,
+            adafruit: settings.adafruit,
             remember_password,
             password: remember_password.then(|| settings.password.clone()),
         }
@@ -101,6 +105,7 @@ impl Profile {
             },
             keep_alive: self.keep_alive.clone(),
             clean_start: self.clean_start,
+            adafruit: self.adafruit,
         }
     }
 
@@ -124,6 +129,7 @@ mod tests {
             username: "alice".into(),
             password: "s3cret".into(),
             version: ProtocolVersion::V5,
+            adafruit: true,
             ..ConnectionSettings::default()
         }
     }

@@ -13,6 +13,7 @@
 //! also when it fails.
 
 mod acl_refusals;
+mod adafruit;
 mod app;
 mod blocks;
 mod browser;

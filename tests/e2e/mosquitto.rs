@@ -22,6 +22,8 @@ pub const BOB: (&str, &str) = ("bob", "builder-42");
 pub const LOCK_1: (&str, &str) = ("lock-1", "lock-1-secret");
 /// Another device, with its own topics only.
 pub const LOCK_2: (&str, &str) = ("lock-2", "lock-2-secret");
+/// A cloud service (Adafruit IO's part in the tests): writes its users' notice topics.
+pub const SERVICE: (&str, &str) = ("service", "service-42");
 
 /// The ACL of docs/brokers.md, as it is there: users have their feeds and their own
 /// device API (`<user>/req/…` to write, `<user>/res/…` to read); a device, logged in
@@ -30,11 +32,18 @@ pub const ACL: &str = "\
 user alice
 topic readwrite demo/#
 topic readwrite ward/#
+topic readwrite alice/f/#
+topic read alice/throttle
+topic read alice/errors
 topic write alice/req/#
 topic read alice/res/#
 
 user bob
 topic read demo/#
+
+user service
+topic write +/throttle
+topic write +/errors
 
 pattern read +/req/%u/+
 pattern write +/res/%u/+
@@ -166,7 +175,7 @@ impl Mosquitto {
         let dir = TempDir::new("mosquitto");
         let passwd = dir.join("passwd");
         std::fs::write(&passwd, "").expect("cannot create the password file");
-        for (user, password) in [ALICE, BOB, LOCK_1, LOCK_2] {
+        for (user, password) in [ALICE, BOB, LOCK_1, LOCK_2, SERVICE] {
             run_tool(
                 Command::new("mosquitto_passwd")
                     .arg("-b")
