@@ -614,9 +614,25 @@ fn demo_broker_home_heater_round_trip() {
                 },
             )
             .await;
+            // And the van's first stop in its log (every 16 s), so the stream shows one.
+            support::eventually_within(Duration::from_secs(60), "the van's first stop", || async {
+                let list = browser::find_once(
+                    &browser.client,
+                    "list",
+                    Name::Exact("Van log, newest first"),
+                )
+                .await?;
+                let text = list.text().await.map_err(|e| e.to_string())?;
+                if text.contains("Delivered") {
+                    Ok(())
+                } else {
+                    Err(format!("text {text:?}"))
+                }
+            })
+            .await;
             // Tall enough for the whole dashboard; from the top, without the focus ring
             // the keyboard left on the switch.
-            browser.resize(1280, 2300).await;
+            browser.resize(1280, 2900).await;
             browser.blur_and_scroll_to_top().await;
             save_screenshot(&browser, "docs/screenshot.png").await;
         }
