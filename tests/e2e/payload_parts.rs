@@ -286,3 +286,38 @@ fn a_map_draws_the_track_and_says_the_last_position_in_words() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn over_mqtt_5_overlapping_filters_give_each_block_each_message_once() {
+    run(async {
+        // Mosquitto sends an MQTT 5 client one copy of a message per matching
+        // subscription: without subscription identifiers, the stream on `#` would list
+        // every reading of `t` twice.
+        let setup = Setup::start_with_dashboard(dashboard(json!([
+            { "title": "Everything", "type": "stream", "topic": "demo/x/#", "lines": 20 },
+            { "title": "T", "type": "value", "topic": "demo/x/t" }
+        ])))
+        .await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut peer = setup.peer("sensor").await;
+        for value in ["1", "2", "3"] {
+            peer.publish("demo/x/t", value, false).await;
+        }
+        // Only `#` matches the marker, and the broker keeps a client's messages in order:
+        // when it shows, every copy of the readings has come.
+        peer.publish("demo/x/end", "marker", false).await;
+        let text = browser
+            .wait_for_text("list", "Everything, newest first", "the marker", |t| {
+                t.contains("demo/x/end: marker")
+            })
+            .await;
+        let readings: Vec<&str> = text.lines().filter(|l| l.contains("demo/x/t: ")).collect();
+        assert_eq!(readings.len(), 3, "each reading once: {readings:?}");
+        browser
+            .wait_for_name("group", Name::Prefix("T: "), "3", |n| n == "T: 3")
+            .await;
+        setup.browser.close().await;
+    });
+}
