@@ -32,6 +32,15 @@ pub fn ConnectionForm(
     let clean_start = RwSignal::new(initial.clean_start);
     let adafruit = RwSignal::new(initial.adafruit);
     let remember = RwSignal::new(remember_password);
+    let forgotten = RwSignal::new(false);
+    // Empty fields and an unticked box: the dashboard's profile is saved from them (see
+    // `on_change`), so the login leaves this browser's storage and the page's memory.
+    let forget_login = move |_| {
+        username.set(String::new());
+        password.set(String::new());
+        remember.set(false);
+        forgotten.set(true);
+    };
     let settings = move || ConnectionSettings {
         broker_url: broker_url.get(),
         client_id: client_id.get(),
@@ -94,7 +103,7 @@ pub fn ConnectionForm(
                 <label for="username">"Username"</label>
                 <input id="username" type="text" autocomplete="username" spellcheck="false"
                     prop:value=username
-                    on:input:target=move |ev| username.set(ev.target().value()) />
+                    on:input:target=move |ev| { forgotten.set(false); username.set(ev.target().value()) } />
             </div>
             <div class="field">
                 <label for="password">"Password"</label>
@@ -115,6 +124,12 @@ pub fn ConnectionForm(
                     } else {
                         "Held only until the page closes."
                     }}
+                </p>
+                <button type="button" class="forget" on:click=forget_login>"Forget login"</button>
+                <p class="hint" role="status" aria-label="Forget login result">
+                    {move || forgotten.get().then_some(
+                        "Username and password removed from this page and from this browser's storage. A connection already made stays open until you disconnect."
+                    )}
                 </p>
             </div>
             <div class="field">

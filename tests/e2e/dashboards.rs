@@ -265,6 +265,40 @@ fn the_password_is_kept_across_a_reload_only_when_remember_is_ticked() {
             }
         })
         .await;
+
+        // "Forget login" removes the username too, and the password typed in this page.
+        click(browser, "checkbox", "Remember password").await;
+        eventually("the password to be saved again", || async {
+            if saved_text(browser).await.contains(ALICE.1) {
+                Ok(())
+            } else {
+                Err("not saved".to_string())
+            }
+        })
+        .await;
+        click(browser, "button", "Forget login").await;
+        browser
+            .wait_for_text(
+                "status",
+                "Forget login result",
+                "the login forgotten",
+                |t| t.starts_with("Username and password removed"),
+            )
+            .await;
+        eventually("the login to be gone from storage", || async {
+            let saved = saved_text(browser).await;
+            if saved.contains(ALICE.1) || saved.contains(ALICE.0) {
+                Err(format!("still saved: {saved}"))
+            } else {
+                Ok(())
+            }
+        })
+        .await;
+        assert_eq!(value_of(browser, "textbox", "Password").await, "");
+        assert_eq!(value_of(browser, "textbox", "Username").await, "");
+        reload(browser).await;
+        assert_eq!(value_of(browser, "textbox", "Password").await, "");
+        assert_eq!(value_of(browser, "textbox", "Username").await, "");
         setup.browser.close().await;
     });
 }
