@@ -3,6 +3,10 @@
 //! `<user>/res/<device>/<endpoint>` matched by id and decrypted with that key (the
 //! envelope is the `device-api` crate's; docs/device-api.md). Answers to other requests
 //! are ignored and counted; a tampered or undecryptable answer is rejected, saying so.
+//!
+//! Over MQTT 5 the request also carries the protocol's own request/response
+//! properties: the response topic, and the id as correlation data. An answer that
+//! echoes correlation data is matched by it; its envelope's id must then agree.
 
 use device_api::{
     decode_key, level_problem, new_request, open, parse_response, request_topic, response_topic,
@@ -11,7 +15,7 @@ use device_api::{
 use gloo_timers::callback::Timeout;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use mqtt_session::QoS;
+use mqtt_session::{MessageProperties, QoS};
 
 use crate::connection::{Connection, Delivery};
 
@@ -54,9 +58,14 @@ struct Call {
 }
 
 impl Call {
-    /// Reads a message on one of the block's response topics.
-    fn take_answer(&mut self, topic: &str, payload: &[u8]) {
+    /// Reads a message on one of the block's response topics, with its MQTT 5
+    /// correlation data if it has any.
+    fn take_answer(&mut self, topic: &str, payload: &[u8], correlation: Option<&[u8]>) {
         if topic != self.response_topic || self.outcome != CallOutcome::Waiting {
+            return;
+        }
+        if correlation.is_some_and(|c| c != self.id.as_bytes()) {
+            self.ignored += 1;
             return;
         }
         let response = match parse_response(payload) {
@@ -67,7 +76,14 @@ impl Call {
             }
         };
         if response.id != self.id {
-            self.ignored += 1;
+            if correlation.is_some() {
+                self.outcome = CallOutcome::Rejected(format!(
+                    "its correlation data is this request's but its id is {:?}",
+                    shortened_id(&response.id)
+                ));
+            } else {
+                self.ignored += 1;
+            }
             return;
         }
         let outcome = decode_key(&self.key)
@@ -79,6 +95,11 @@ impl Call {
             });
         self.outcome = outcome.unwrap_or_else(|e| CallOutcome::Rejected(e.to_string()));
     }
+}
+
+/// An id quoted back in a message, cut to a sensible length (it is untrusted input).
+fn shortened_id(id: &str) -> String {
+    id.chars().take(40).collect()
 }
 
 fn shortened(text: &str) -> String {
@@ -135,18 +156,27 @@ pub fn DeviceApi(
             )
         });
         if !listened.with_value(|l| l.contains(&response_topic)) {
-            let tap = std::rc::Rc::new(move |topic: &str, payload: &[u8]| {
-                call.try_update(|c| {
-                    if let Some(c) = c.as_mut() {
-                        c.take_answer(topic, payload);
-                    }
-                });
-            });
+            let tap = std::rc::Rc::new(
+                move |topic: &str, payload: &[u8], correlation: Option<&[u8]>| {
+                    call.try_update(|c| {
+                        if let Some(c) = c.as_mut() {
+                            c.take_answer(topic, payload, correlation);
+                        }
+                    });
+                },
+            );
             connection.listen(&response_topic, tap)?;
             listened.update_value(|l| l.push(response_topic.clone()));
         }
         let payload = serde_json::to_string(&request).map_err(|e| e.to_string())?;
         let id = request.id.clone();
+        // MQTT 5's request/response, beside the envelope's: where to answer, and the id
+        // to echo. Over 3.1.1 the session leaves them out.
+        let properties = MessageProperties {
+            response_topic: Some(response_topic.clone()),
+            correlation_data: Some(bytes::Bytes::from(id.clone().into_bytes())),
+            ..MessageProperties::default()
+        };
         call.set(Some(Call {
             id: request.id,
             key: request.key,
@@ -164,8 +194,14 @@ pub fn DeviceApi(
                 }
             });
         };
-        let delivery =
-            connection.publish(&request_topic, &payload, QoS::AtLeastOnce, false, on_answer)?;
+        let delivery = connection.publish_with_properties(
+            &request_topic,
+            &payload,
+            QoS::AtLeastOnce,
+            false,
+            properties,
+            on_answer,
+        )?;
         call.update(|c| {
             if let Some(c) = c.as_mut() {
                 c.delivery.get_or_insert(delivery);
@@ -303,7 +339,7 @@ mod tests {
     fn the_answer_with_the_calls_id_is_decrypted_and_shown() {
         let mut call = waiting_call();
         let sealed = seal(&KEY, &[1; NONCE_BYTES], &json!({"locked": true}));
-        call.take_answer("u/res/d/get_state", &answer(&call.id.clone(), sealed));
+        call.take_answer("u/res/d/get_state", &answer(&call.id.clone(), sealed), None);
         assert_eq!(
             call.outcome,
             CallOutcome::Answered {
@@ -321,8 +357,13 @@ mod tests {
         call.take_answer(
             "u/res/d/get_state",
             &answer("0000000000000000", sealed.clone()),
+            None,
         );
-        call.take_answer("u/res/other/get_state", &answer(&call.id.clone(), sealed));
+        call.take_answer(
+            "u/res/other/get_state",
+            &answer(&call.id.clone(), sealed),
+            None,
+        );
         assert_eq!(call.outcome, CallOutcome::Waiting);
         assert_eq!(call.ignored, 1);
     }
@@ -331,17 +372,53 @@ mod tests {
     fn a_tampered_or_unreadable_answer_is_rejected_saying_why() {
         let mut call = waiting_call();
         let other_key = seal(&[6; KEY_BYTES], &[1; NONCE_BYTES], &json!({}));
-        call.take_answer("u/res/d/get_state", &answer(&call.id.clone(), other_key));
+        call.take_answer(
+            "u/res/d/get_state",
+            &answer(&call.id.clone(), other_key),
+            None,
+        );
         assert!(
             matches!(&call.outcome, CallOutcome::Rejected(why) if why.contains("does not decrypt")),
             "{:?}",
             call.outcome
         );
         let mut call = waiting_call();
-        call.take_answer("u/res/d/get_state", b"<script>alert(1)</script>");
+        call.take_answer("u/res/d/get_state", b"<script>alert(1)</script>", None);
         assert!(
             matches!(&call.outcome, CallOutcome::Rejected(why) if why.contains("not the expected JSON"))
         );
+    }
+
+    #[test]
+    fn over_mqtt_5_correlation_data_decides_which_request_an_answer_is_for() {
+        let mut call = waiting_call();
+        let sealed = seal(&KEY, &[1; NONCE_BYTES], &json!({"locked": false}));
+        let id = call.id.clone();
+        // Another request's correlation data, even with this call's id: not ours.
+        call.take_answer(
+            "u/res/d/get_state",
+            &answer(&id, sealed.clone()),
+            Some(b"0000000000000000"),
+        );
+        assert_eq!((&call.outcome, call.ignored), (&CallOutcome::Waiting, 1));
+        // Ours, with an envelope that disagrees: rejected, saying so.
+        call.take_answer(
+            "u/res/d/get_state",
+            &answer("ffffffffffffffff", sealed.clone()),
+            Some(id.as_bytes()),
+        );
+        assert!(
+            matches!(&call.outcome, CallOutcome::Rejected(why) if why.contains("correlation data")),
+            "{:?}",
+            call.outcome
+        );
+        let mut call = waiting_call();
+        call.take_answer(
+            "u/res/d/get_state",
+            &answer(&id, sealed),
+            Some(id.as_bytes()),
+        );
+        assert!(matches!(call.outcome, CallOutcome::Answered { .. }));
     }
 
     #[test]

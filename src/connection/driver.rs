@@ -13,7 +13,7 @@ use bytes::Bytes;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use mqtt_session::topic::{filter_matches, validate_topic_filter};
-use mqtt_session::{Event, Instant, ProtocolVersion, QoS, Session};
+use mqtt_session::{Event, Instant, MessageProperties, ProtocolVersion, QoS, Session};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, WebSocket};
@@ -175,6 +175,21 @@ impl Connection {
         retain: bool,
         on_answer: impl FnOnce(Delivery) + 'static,
     ) -> Result<Delivery, String> {
+        let properties = MessageProperties::default();
+        self.publish_with_properties(topic, payload, qos, retain, properties, on_answer)
+    }
+
+    /// [`Connection::publish`] with MQTT 5 properties (a response topic and correlation
+    /// data, say); over MQTT 3.1.1 they are not sent.
+    pub fn publish_with_properties(
+        &self,
+        topic: &str,
+        payload: &str,
+        qos: QoS,
+        retain: bool,
+        properties: MessageProperties,
+        on_answer: impl FnOnce(Delivery) + 'static,
+    ) -> Result<Delivery, String> {
         let driver = self.driver.get_value();
         let result = {
             let mut d = driver.borrow_mut();
@@ -184,7 +199,9 @@ impl Connection {
                 Some(names) => names.wire(topic).into_owned(),
                 None => topic.to_owned(),
             };
-            let result = d.session.publish(now, &topic, payload, qos, retain);
+            let result = d
+                .session
+                .publish_with_properties(now, &topic, payload, qos, retain, properties);
             match result {
                 Ok(Some(packet_id)) => {
                     d.counters.messages_out += 1;
@@ -238,8 +255,9 @@ impl Connection {
 /// Told once what became of a publish.
 type AnswerListener = Box<dyn FnOnce(Delivery)>;
 
-/// Told the topic and payload of every message matching its filter.
-pub type MessageTap = Rc<dyn Fn(&str, &[u8])>;
+/// Told the topic, payload and (MQTT 5) correlation data of every message matching its
+/// filter.
+pub type MessageTap = Rc<dyn Fn(&str, &[u8], Option<&[u8]>)>;
 
 /// The signal setters the driver writes, outside any RefCell borrow.
 struct UiSetters {
@@ -336,8 +354,8 @@ struct UiChanges {
     close_after_send: bool,
     /// Answers to our publishes.
     deliveries: Vec<(AnswerListener, Delivery)>,
-    /// Messages for taps: (tap, topic, payload).
-    tapped: Vec<(MessageTap, String, Bytes)>,
+    /// Messages for taps: (tap, topic, payload, correlation data).
+    tapped: Vec<(MessageTap, String, Bytes, Option<Bytes>)>,
     /// Refusals to add to the session's list.
     refusals: Vec<String>,
 }
@@ -479,8 +497,8 @@ impl Driver {
         for (on_answer, outcome) in changes.deliveries {
             on_answer(outcome);
         }
-        for (tap, topic, payload) in changes.tapped {
-            tap(&topic, &payload);
+        for (tap, topic, payload, correlation) in changes.tapped {
+            tap(&topic, &payload, correlation.as_deref());
         }
         if !changes.refusals.is_empty() {
             ui.refusals.update(|list| {
@@ -568,6 +586,7 @@ impl Driver {
                             tap.clone(),
                             message.topic.clone(),
                             message.payload.clone(),
+                            message.properties.correlation_data.clone(),
                         ));
                     }
                 }

@@ -8,7 +8,7 @@
 //! asserts what that broker does and says so in a comment naming it ("Difference:").
 
 mod checks;
-mod driver;
+pub(crate) mod driver;
 mod target;
 mod wire;
 

@@ -1,11 +1,19 @@
 //! The device API block against Mosquitto: a peer plays the device, reading the
 //! request's key and id with the shared envelope code and answering — correctly, for
-//! another request, or tampered with — and against the demo broker's simulated lock.
+//! another request, or tampered with — and against the demo broker's simulated lock;
+//! and an MQTT 5 device that answers by the request's response topic and correlation
+//! data.
 
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
 use device_api::{decode_key, parse_request, seal, Response, KEY_BYTES, NONCE_BYTES};
+use mqtt_session::{ConnectOptions, MessageProperties, ProtocolVersion, QoS};
 use serde_json::{json, Value};
 
 use crate::browser::{type_into, Browser, Name};
+use crate::conformance::driver::Client;
 use crate::mosquitto::{ALICE, LOCK_1, LOCK_2};
 use crate::peer::Peer;
 use crate::{app, connect_with_form, run, wait_until_connected, Setup};
@@ -216,6 +224,94 @@ fn under_the_acl_another_device_never_sees_a_request_nor_can_answer_it() {
                 .contains("\"locked\": false"),
             "the intruder's answer never reached the page"
         );
+        setup.browser.close().await;
+    });
+}
+
+/// A device speaking MQTT 5 (the project's own session over TCP), logged in as lock-1.
+async fn mqtt5_device(setup: &Setup) -> Client {
+    let addr = SocketAddr::from(([127, 0, 0, 1], setup.broker_tcp_port()));
+    let options = ConnectOptions {
+        version: ProtocolVersion::V5,
+        client_id: "lock-1".into(),
+        username: Some(LOCK_1.0.into()),
+        password: Some(LOCK_1.1.into()),
+        keep_alive: Duration::from_secs(60),
+        ..ConnectOptions::default()
+    };
+    let (mut device, _) = Client::connect("lock-1", addr, options).await;
+    device
+        .subscribe_granted("alice/req/lock-1/+", QoS::AtLeastOnce)
+        .await;
+    device
+}
+
+/// A response to `id` sealed with `key`, as JSON text.
+fn sealed_response(id: &str, key: &[u8; KEY_BYTES], data: Value) -> String {
+    let response = Response {
+        status: 0,
+        code: 200,
+        id: id.into(),
+        data: seal(key, &[4; NONCE_BYTES], &data),
+    };
+    serde_json::to_string(&response).unwrap()
+}
+
+#[test]
+fn over_mqtt_5_a_request_names_its_response_topic_and_correlation_data_decides_the_match() {
+    run(async {
+        let setup = Setup::start_with_dashboard(api_dashboard("alice")).await;
+        let browser = &setup.browser;
+        let mut device = mqtt5_device(&setup).await;
+        connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        send_request(browser).await;
+
+        let message = device.next_message(REQUEST).await;
+        let request = parse_request(&message.payload).expect("the page's request is an envelope");
+        let key = decode_key(&request.key).expect("the key is 32 bytes of base64");
+        let answer_to = message
+            .properties
+            .response_topic
+            .clone()
+            .expect("an MQTT 5 request names its response topic");
+        assert_eq!(answer_to, RESPONSE);
+        let correlation = message
+            .properties
+            .correlation_data
+            .clone()
+            .expect("an MQTT 5 request carries correlation data");
+        assert_eq!(&correlation[..], request.id.as_bytes());
+
+        // Another request's correlation data (even with this request's id inside): not
+        // this request's answer.
+        let elsewhere = MessageProperties {
+            correlation_data: Some(Bytes::from_static(b"0000000000000000")),
+            ..MessageProperties::default()
+        };
+        let decoy = sealed_response(&request.id, &key, json!({ "locked": true }));
+        device
+            .publish(&answer_to, decoy, QoS::AtLeastOnce, false, elsewhere)
+            .await;
+        browser
+            .wait_for_text("region", "Lock", "the ignored answer", |t| {
+                t.contains("Ignored 1 response to another request")
+            })
+            .await;
+
+        let echoed = MessageProperties {
+            correlation_data: Some(correlation),
+            ..MessageProperties::default()
+        };
+        let answer = sealed_response(&request.id, &key, json!({ "locked": false }));
+        device
+            .publish(&answer_to, answer, QoS::AtLeastOnce, false, echoed)
+            .await;
+        browser
+            .wait_for_text("region", "Response", "the decrypted answer", |t| {
+                t.contains("\"locked\": false")
+            })
+            .await;
         setup.browser.close().await;
     });
 }
