@@ -282,6 +282,7 @@ fn redraw_when_fed(
             }
             Some(Pace::AlreadyScheduled) | None => return,
         }
+        let started_ms = wall_now_ms();
         let series: Vec<_> = lines.with_value(|lines| {
             lines
                 .iter()
@@ -308,5 +309,9 @@ fn redraw_when_fed(
         if let Err(e) = drawn {
             leptos::logging::warn!("chart {:?} not drawn: {e}", canvas.id());
         }
+        // How long this redraw took, from the ring to the pixels: `cargo xtask bench`
+        // reads it (its 50,000-point scenario). One attribute per redraw, a few a second.
+        let took_ms = wall_now_ms() - started_ms;
+        let _ = canvas.set_attribute("data-draw-ms", &format!("{took_ms:.2}"));
     });
 }

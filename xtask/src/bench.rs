@@ -20,6 +20,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::process::{self, error, Error, Result};
+
+mod page_scenarios;
 use crate::{build, tools};
 
 const TOPIC: &str = "bench/load";
@@ -27,6 +29,8 @@ const PAYLOAD_LEN: usize = 32;
 /// QoS 1 messages the publisher may have in flight (packet ids must stay unique).
 const PUBLISH_WINDOW: usize = 1000;
 const CHROMIUM: &str = "/usr/bin/chromium";
+/// Samples the app keeps per feed (src/app/feeds_context.rs `FEED_CAPACITY`).
+const FEED_CAPACITY: usize = 43_200;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Client {
@@ -255,10 +259,38 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
             }
         }
     }
+    let app_page = format!("http://127.0.0.1:{http_port}/index.html");
+    println!(
+        "S8, first load: {} fresh loads of the app page",
+        options.runs
+    );
+    let load = page_scenarios::first_load(
+        &mut chrome,
+        &app_page,
+        tcp_port,
+        &dist,
+        &mqtt_js,
+        options.runs,
+    )
+    .map_err(|e| e.to_string());
+    println!(
+        "S9, {}-point series: {} fresh app pages",
+        page_scenarios::BIG_SERIES,
+        options.runs
+    );
+    let redraw = page_scenarios::big_series_redraw(
+        &mut chrome,
+        &app_page,
+        tcp_port,
+        options.runs,
+        FEED_CAPACITY,
+    )
+    .map_err(|e| e.to_string());
     chrome.close();
 
     let table = table(&results, options.messages);
     println!("\n{table}");
+    println!("{}", page_scenarios::tables(&load, &redraw));
     let out = repo.join("target").join("bench");
     fs::create_dir_all(&out)?;
     let json_path = out.join("results.json");
@@ -856,6 +888,16 @@ impl Publisher {
         }
         stream.set_read_timeout(None)?;
         Ok(Publisher { stream })
+    }
+
+    /// `seq` at QoS 0, retained: what a page subscribing later is sent first.
+    fn publish_retained(&mut self, seq: usize) -> Result {
+        let mut packet = Vec::new();
+        publish_packet(&mut packet, 0, 0, seq);
+        packet[0] |= 0x01;
+        self.stream.write_all(&packet)?;
+        self.stream.flush()?;
+        Ok(())
     }
 
     fn publish_qos0(&mut self, seq: usize) -> Result {

@@ -28,7 +28,8 @@ tasks:
         100000 messages, 3 runs; --dist: an app already built, else trunk builds
         target/bench-dist; --profile: CPU profile summaries in target/bench/;
         --blocks: the app's dashboard blocks instead of one line chart);
-        prints a table, writes target/bench/results.json
+        then the app's first load (S8: bytes, time to live data) and a 50,000-point
+        chart redraw (S9); prints tables, writes target/bench/results.json
   test  formatting, lints (native and wasm32), the app build, browser tests,
         doc tests, native and end-to-end tests; stops at the first failure
   csp-hash
