@@ -426,6 +426,31 @@ fn connects_over_wss_with_mqtt_5_using_a_ca_made_at_test_time() {
 }
 
 #[test]
+fn wss_to_a_broker_whose_ca_this_browser_does_not_trust_says_how_to_trust_it() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        // A broker whose certificate comes from a CA the browser has never seen.
+        let stranger = TestCa::new();
+        let untrusted = Mosquitto::start(&stranger);
+        let url = format!("wss://localhost:{}", untrusted.wss_port);
+        connect_with_form(browser, &url, "3.1.1", ALICE.0, ALICE.1).await;
+        let how = format!(
+            "If the broker's certificate comes from a private CA, this browser must trust it: \
+             open https://localhost:{} once and accept it, or install the CA.",
+            untrusted.wss_port
+        );
+        browser
+            .wait_for_text("alert", Name::Any, "how to trust the CA", |t| {
+                t.contains(&how) && t.contains("Check the host, the port and the path")
+            })
+            .await;
+        setup.browser.close().await;
+        drop(untrusted);
+    });
+}
+
+#[test]
 fn wrong_password_is_reported_and_the_form_keeps_what_was_typed() {
     run(async {
         let setup = Setup::start().await;
