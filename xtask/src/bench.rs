@@ -51,6 +51,37 @@ impl Client {
     }
 }
 
+/// What is measured: issue 6's S1–S3, each for every client.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Scenario {
+    /// QoS 0 over ws.
+    S1,
+    /// QoS 1 over ws (both sides).
+    S2,
+    /// QoS 0 over wss: S1 with TLS.
+    S3,
+}
+
+impl Scenario {
+    const ALL: [Scenario; 3] = [Scenario::S1, Scenario::S2, Scenario::S3];
+
+    fn qos(self) -> u8 {
+        u8::from(self == Scenario::S2)
+    }
+
+    fn tls(self) -> bool {
+        self == Scenario::S3
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Scenario::S1 => "S1 QoS 0 ws",
+            Scenario::S2 => "S2 QoS 1 ws",
+            Scenario::S3 => "S3 QoS 0 wss",
+        }
+    }
+}
+
 struct Options {
     messages: usize,
     runs: usize,
@@ -105,7 +136,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
 
 /// One client's run of one scenario.
 struct RunResult {
-    qos: u8,
+    scenario: Scenario,
     client: Client,
     run: usize,
     outcome: std::result::Result<Measured, String>,
@@ -129,6 +160,8 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     for (program, package) in [
         ("mosquitto", "mosquitto"),
         ("npm", "npm (Node.js 18 or later)"),
+        ("openssl", "openssl"),
+        ("gzip", "gzip"),
     ] {
         if !process::on_path(program) && !Path::new("/usr/sbin").join(program).exists() {
             return Err(error(format!(
@@ -173,7 +206,8 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let temp = TempDir::new()?;
     let tcp_port = free_port()?;
     let ws_port = free_port()?;
-    let _broker = Broker::start(temp.path(), tcp_port, ws_port)?;
+    let wss_port = free_port()?;
+    let _broker = Broker::start(temp.path(), tcp_port, ws_port, wss_port)?;
 
     let www = temp.path().join("www");
     copy_dir(&dist, &www)?;
@@ -190,33 +224,52 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let blocks = options.blocks.clone().unwrap_or_else(|| {
         format!(r#"[{{"title": "Load", "type": "line_chart", "topic": "{TOPIC}", "unit": ""}}]"#)
     });
+    let config = |broker: &str| {
+        format!(
+            r#"{{"broker": "{broker}", "connect": true, "dashboard": {{"version": 1, "title": "Bench", "blocks": {blocks}}}}}"#
+        )
+    };
+    // The wss copy of the app on an origin of its own: its saved dashboards (local
+    // storage) are not the ws copy's.
+    let www_tls = temp.path().join("www-tls");
+    copy_dir(&www, &www_tls)?;
     fs::write(
         www.join("feedboard.json"),
-        format!(
-            r#"{{"broker": "ws://127.0.0.1:{ws_port}", "connect": true, "dashboard": {{"version": 1, "title": "Bench", "blocks": {blocks}}}}}"#
-        ),
+        config(&format!("ws://127.0.0.1:{ws_port}")),
+    )?;
+    fs::write(
+        www_tls.join("feedboard.json"),
+        config(&format!("wss://localhost:{wss_port}")),
     )?;
     let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;
     let http_port = serve(www)?;
+    let http_tls_port = serve(www_tls)?;
     let mut chrome = Chrome::start(temp.path())?;
 
     let mut results = Vec::new();
-    for qos in [0u8, 1] {
+    for scenario in Scenario::ALL {
+        let qos = scenario.qos();
+        let (http, broker) = if scenario.tls() {
+            (http_tls_port, format!("wss://localhost:{wss_port}"))
+        } else {
+            (http_port, format!("ws://127.0.0.1:{ws_port}"))
+        };
         for run in 0..options.runs {
             // Interleaved: each run starts with the next client.
             for k in 0..Client::ALL.len() {
                 let client = Client::ALL[(run + k) % Client::ALL.len()];
                 let page = match client {
-                    Client::Feedboard => format!("http://127.0.0.1:{http_port}/index.html"),
-                    Client::MqttJs => format!(
-                        "http://127.0.0.1:{http_port}/mqttjs.html?url=ws://127.0.0.1:{ws_port}&topic={TOPIC}"
-                    ),
-                    Client::Raw => format!(
-                        "http://127.0.0.1:{http_port}/raw.html?url=ws://127.0.0.1:{ws_port}&topic={TOPIC}"
-                    ),
+                    Client::Feedboard => format!("http://127.0.0.1:{http}/index.html"),
+                    Client::MqttJs => {
+                        format!("http://127.0.0.1:{http}/mqttjs.html?url={broker}&topic={TOPIC}")
+                    }
+                    Client::Raw => {
+                        format!("http://127.0.0.1:{http}/raw.html?url={broker}&topic={TOPIC}")
+                    }
                 };
                 print!(
-                    "QoS {qos}, run {}/{}, {:<13} ",
+                    "{}, run {}/{}, {:<13} ",
+                    scenario.label(),
                     run + 1,
                     options.runs,
                     client.name()
@@ -224,7 +277,8 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                 std::io::stdout().flush()?;
                 let profile = options.profile.then(|| {
                     repo.join("target").join("bench").join(format!(
-                        "profile-qos{qos}-run{}-{}.txt",
+                        "profile-{}-run{}-{}.txt",
+                        format!("{scenario:?}").to_lowercase(),
                         run + 1,
                         client.name().replace([' ', '.'], "-").to_lowercase()
                     ))
@@ -251,7 +305,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                     Err(e) => println!("not measured: {e}"),
                 }
                 results.push(RunResult {
-                    qos,
+                    scenario,
                     client,
                     run,
                     outcome,
@@ -583,10 +637,10 @@ struct Summary {
     script: (f64, f64, f64),
 }
 
-fn summarize(results: &[RunResult], qos: u8, client: Client) -> Option<Summary> {
+fn summarize(results: &[RunResult], scenario: Scenario, client: Client) -> Option<Summary> {
     let mine: Vec<&RunResult> = results
         .iter()
-        .filter(|r| r.qos == qos && r.client == client)
+        .filter(|r| r.scenario == scenario && r.client == client)
         .collect();
     let ok: Vec<&Measured> = mine
         .iter()
@@ -635,23 +689,24 @@ fn table(results: &[RunResult], messages: usize) -> String {
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     let mut ratios = String::new();
-    for qos in [0u8, 1] {
+    for scenario in Scenario::ALL {
+        let name = scenario.label();
         let mut by_client = BTreeMap::new();
         for client in Client::ALL {
-            let Some(s) = summarize(results, qos, client) else {
+            let Some(s) = summarize(results, scenario, client) else {
                 continue;
             };
             if s.runs == 0 {
                 let why = s.failures.first().cloned().unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "| QoS {qos} | {} | 0 | – | – | – | – ({why}) |",
+                    "| {name} | {} | 0 | – | – | – | – ({why}) |",
                     client.name()
                 );
             } else {
                 let _ = writeln!(
                     out,
-                    "| QoS {qos} | {}{} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] |",
+                    "| {name} | {}{} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] |",
                     client.name(),
                     if s.counted { "" } else { " ¹" },
                     s.runs,
@@ -676,11 +731,15 @@ fn table(results: &[RunResult], messages: usize) -> String {
         };
         let _ = writeln!(
             ratios,
-            "QoS {qos}: rate Feedboard/raw {} (target ≥ 0.95), Feedboard/MQTT.js {}{}; \
+            "{name}: rate Feedboard/raw {} (target ≥ 0.95), Feedboard/MQTT.js {}{}; \
              script per message Feedboard/MQTT.js {} (target ≤ 0.33), Feedboard/raw {}",
             ratio(Client::Raw, &|s| s.rate.0),
             ratio(Client::MqttJs, &|s| s.rate.0),
-            if qos == 1 { " (target ≥ 1.2)" } else { "" },
+            if scenario.qos() == 1 {
+                " (target ≥ 1.2)"
+            } else {
+                ""
+            },
             ratio(Client::MqttJs, &|s| s.script.0),
             ratio(Client::Raw, &|s| s.script.0),
         );
@@ -715,8 +774,10 @@ fn json(results: &[RunResult], options: &Options) -> String {
             Err(e) => format!(r#""error":{}"#, quote(e)),
         };
         runs.push(format!(
-            r#"    {{"qos":{},"client":{},"run":{},{body}}}"#,
-            r.qos,
+            r#"    {{"scenario":{},"qos":{},"tls":{},"client":{},"run":{},{body}}}"#,
+            quote(&format!("{:?}", r.scenario)),
+            r.scenario.qos(),
+            r.scenario.tls(),
             quote(r.client.name()),
             r.run + 1
         ));
@@ -780,7 +841,25 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 struct Broker(Child);
 
 impl Broker {
-    fn start(dir: &Path, tcp_port: u16, ws_port: u16) -> Result<Broker> {
+    fn start(dir: &Path, tcp_port: u16, ws_port: u16, wss_port: u16) -> Result<Broker> {
+        // A certificate for wss made now: the benchmark measures what TLS costs, not
+        // whether the browser trusts the CA (Chromium is told to accept it; the e2e
+        // tests check trust with a CA of their own).
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        process::run(
+            Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                ])
+                .args(["-subj", "/CN=localhost"])
+                .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
         // `user root`: started as root, Mosquitto would otherwise switch to the
         // `mosquitto` user, which cannot read our temp dir. Queues large enough for a
         // whole run: the default 1000 drops even QoS 0 for a slow subscriber.
@@ -792,7 +871,13 @@ impl Broker {
              max_inflight_messages 1000\n\
              listener {tcp_port} 127.0.0.1\n\
              listener {ws_port} 127.0.0.1\n\
-             protocol websockets\n"
+             protocol websockets\n\
+             listener {wss_port} 127.0.0.1\n\
+             protocol websockets\n\
+             certfile {}\n\
+             keyfile {}\n",
+            cert.display(),
+            key.display()
         );
         let config_path = dir.join("mosquitto.conf");
         fs::write(&config_path, config)?;
@@ -811,6 +896,7 @@ impl Broker {
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", tcp_port)).is_err()
             || TcpStream::connect(("127.0.0.1", ws_port)).is_err()
+            || TcpStream::connect(("127.0.0.1", wss_port)).is_err()
         {
             if let Ok(Some(status)) = broker.0.try_wait() {
                 let log = fs::read_to_string(dir.join("mosquitto.log")).unwrap_or_default();
@@ -1061,6 +1147,8 @@ impl Chrome {
                 "--disable-renderer-backgrounding",
                 "--disable-backgrounding-occluded-windows",
                 "--disable-extensions",
+                // S3's broker certificate is made by the benchmark (see Broker::start).
+                "--ignore-certificate-errors",
             ])
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg("about:blank")

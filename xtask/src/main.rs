@@ -24,7 +24,8 @@ tasks:
         (options are feedboard-demo's: `cargo xtask demo --help` lists them all)
   bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON]
         Feedboard, MQTT.js and a raw WebSocket page in headless Chromium against
-        one Mosquitto: msgs/s and script time per message, QoS 0 and 1 (default
+        one Mosquitto: msgs/s and script time per message, QoS 0 and 1 over ws and
+        QoS 0 over wss (S1–S3; default
         100000 messages, 3 runs; --dist: an app already built, else trunk builds
         target/bench-dist; --profile: CPU profile summaries in target/bench/;
         --blocks: the app's dashboard blocks instead of one line chart);
