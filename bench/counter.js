@@ -23,6 +23,15 @@ window.bench = {
     this.tLast = null;
     return this.base;
   },
+  // S4, latency: (sequence number, arrival time on the wall clock) pairs while on.
+  latency: null,
+  startLatency() { this.latency = []; return true; },
+  arrived(seq) {
+    if (this.latency && this.latency.length < 200000) {
+      this.latency.push(seq, performance.timeOrigin + performance.now());
+    }
+  },
+  takeLatency() { const pairs = this.latency || []; this.latency = null; return pairs; },
   snapshot() {
     return { ready: this.ready, error: this.error, count: this.count, base: this.base,
              tFirst: this.tFirst, tLast: this.tLast };

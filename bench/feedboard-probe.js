@@ -25,6 +25,27 @@
     ready: true, error: null, source, changes: 0, count: value() || 0, base: 0,
     tFirst: null, tLast: null,
     mark() { this.base = this.count; this.tFirst = null; this.tLast = null; return this.base; },
+    // S4, latency: each time the chart's name shows a new latest value — the value is
+    // in the page, drawn in that frame — its sequence number and the wall-clock time.
+    latency: null,
+    startLatency() {
+      const chart = document.querySelector('canvas[aria-label^="Load chart"]');
+      if (!chart) return false;
+      this.latency = [];
+      const seen = () => {
+        const m = /latest value (\d+)/.exec(chart.getAttribute('aria-label') || '');
+        if (m && this.latency) this.latency.push(parseInt(m[1], 10), performance.timeOrigin + performance.now());
+      };
+      this.latencyObserver = new MutationObserver(seen);
+      this.latencyObserver.observe(chart, { attributes: true, attributeFilter: ['aria-label'] });
+      return true;
+    },
+    takeLatency() {
+      if (this.latencyObserver) this.latencyObserver.disconnect();
+      const pairs = this.latency || [];
+      this.latency = null;
+      return pairs;
+    },
     snapshot() {
       return { ready: this.ready, error: this.error, source: this.source, count: this.count,
                base: this.base, tFirst: this.tFirst, tLast: this.tLast };

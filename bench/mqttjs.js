@@ -16,6 +16,7 @@
   client.on('error', (e) => { bench.error = String(e); });
   client.on('message', (_topic, payload) => {
     latest = Number(decoder.decode(payload));
+    if (bench.latency) bench.arrived(latest);
     bench.received(++n);
   });
   window.latestValue = () => latest;

@@ -47,6 +47,14 @@
       const type = buf[i] >> 4;
       if (type === 3) {
         n++;
+        if (bench.latency) {
+          // The payload is the publisher's sequence number in ASCII digits.
+          const tl = (buf[j] << 8) | buf[j + 1];
+          let p = j + 2 + tl + (((buf[i] >> 1) & 3) ? 2 : 0);
+          let seq = 0;
+          for (; p < j + len; p++) seq = seq * 10 + (buf[p] - 48);
+          bench.arrived(seq);
+        }
         if ((buf[i] >> 1) & 3) {
           const tl = (buf[j] << 8) | buf[j + 1];
           acks.push((buf[j + 2 + tl] << 8) | buf[j + 3 + tl]);

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::process::{self, error, Error, Result};
 
+mod latency;
 mod page_scenarios;
 use crate::{build, tools};
 
@@ -313,6 +314,39 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
             }
         }
     }
+    let mut latencies = Vec::new();
+    for run in 0..options.runs {
+        for k in 0..Client::ALL.len() {
+            let client = Client::ALL[(run + k) % Client::ALL.len()];
+            let page = match client {
+                Client::Feedboard => format!("http://127.0.0.1:{http_port}/index.html"),
+                Client::MqttJs => format!(
+                    "http://127.0.0.1:{http_port}/mqttjs.html?url=ws://127.0.0.1:{ws_port}&topic={TOPIC}"
+                ),
+                Client::Raw => format!(
+                    "http://127.0.0.1:{http_port}/raw.html?url=ws://127.0.0.1:{ws_port}&topic={TOPIC}"
+                ),
+            };
+            print!(
+                "S4 latency, run {}/{}, {:<13} ",
+                run + 1,
+                options.runs,
+                client.name()
+            );
+            std::io::stdout().flush()?;
+            let outcome = latency::measure(&mut chrome, &page, client, &probe, tcp_port);
+            match &outcome {
+                Ok(l) => println!(
+                    "noted {:>6}, p50 {:.2} ms, p99 {:.2} ms",
+                    l.noted,
+                    l.percentile(50.0),
+                    l.percentile(99.0)
+                ),
+                Err(e) => println!("not measured: {e}"),
+            }
+            latencies.push(outcome.map_err(|e| (client, e)));
+        }
+    }
     let app_page = format!("http://127.0.0.1:{http_port}/index.html");
     println!(
         "S8, first load: {} fresh loads of the app page",
@@ -344,6 +378,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
 
     let table = table(&results, options.messages);
     println!("\n{table}");
+    println!("{}", latency::table(&latencies));
     println!("{}", page_scenarios::tables(&load, &redraw));
     let out = repo.join("target").join("bench");
     fs::create_dir_all(&out)?;
@@ -418,53 +453,7 @@ fn measure_in(
     let s = Some(session.as_str());
     chrome.call("Performance.enable", "{}", s).map_err(e)?;
 
-    // The page is up and its client has a socket (Feedboard: the counter is on screen).
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if client == Client::Feedboard {
-            match chrome.evaluate(s, probe).map_err(e)?.as_str() {
-                Some("installed") => break,
-                Some("missing") if Instant::now() > deadline => {
-                    return Err(
-                        "skipped: the app page shows neither its #messages-in traffic \
-                        counter nor the Load chart, so nothing can be read"
-                            .into(),
-                    )
-                }
-                _ => {}
-            }
-        } else if let Some(snap) = chrome
-            .evaluate(s, "window.bench ? bench.snapshot() : null")
-            .map_err(e)?
-            .as_obj()
-        {
-            if let Some(err) = snap.get("error").and_then(Json::as_str) {
-                return Err(format!("the page failed: {err}"));
-            }
-            if snap.get("ready") == Some(&Json::Bool(true)) {
-                break;
-            }
-        }
-        if Instant::now() > deadline {
-            return Err("timed out waiting for the page to subscribe".into());
-        }
-        thread::sleep(Duration::from_millis(100));
-    }
-
-    // Subscribed for real: a probe message published now reaches the page.
-    let mut publisher = Publisher::connect(tcp_port).map_err(e)?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        publisher.publish_qos0(0).map_err(e)?;
-        thread::sleep(Duration::from_millis(100));
-        let changes = chrome.evaluate(s, "bench.changes").map_err(e)?;
-        if changes.as_f64().unwrap_or(0.0) > 0.0 {
-            break;
-        }
-        if Instant::now() > deadline {
-            return Err("timed out: probe messages never reached the page".into());
-        }
-    }
+    let publisher = wait_until_subscribed(chrome, s, client, probe, tcp_port)?;
     thread::sleep(Duration::from_millis(500));
     chrome.evaluate(s, "bench.mark()").map_err(e)?;
     if profile.is_some() {
@@ -538,6 +527,66 @@ fn measure_in(
         script_us: (script_after - script_before) * 1e6 / received as f64,
         publish_secs,
     })
+}
+
+/// Waits until the page's client is up and subscribed for real — a probe message
+/// published now reaches it — and returns the publisher that proved it.
+fn wait_until_subscribed(
+    chrome: &mut Chrome,
+    s: Option<&str>,
+    client: Client,
+    probe: &str,
+    tcp_port: u16,
+) -> std::result::Result<Publisher, String> {
+    let e = |e: Error| e.to_string();
+    // The page is up and its client has a socket (Feedboard: the counter is on screen).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if client == Client::Feedboard {
+            match chrome.evaluate(s, probe).map_err(e)?.as_str() {
+                Some("installed") => break,
+                Some("missing") if Instant::now() > deadline => {
+                    return Err(
+                        "skipped: the app page shows neither its #messages-in traffic \
+                        counter nor the Load chart, so nothing can be read"
+                            .into(),
+                    )
+                }
+                _ => {}
+            }
+        } else if let Some(snap) = chrome
+            .evaluate(s, "window.bench ? bench.snapshot() : null")
+            .map_err(e)?
+            .as_obj()
+        {
+            if let Some(err) = snap.get("error").and_then(Json::as_str) {
+                return Err(format!("the page failed: {err}"));
+            }
+            if snap.get("ready") == Some(&Json::Bool(true)) {
+                break;
+            }
+        }
+        if Instant::now() > deadline {
+            return Err("timed out waiting for the page to subscribe".into());
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+
+    // Subscribed for real: a probe message published now reaches the page.
+    let mut publisher = Publisher::connect(tcp_port).map_err(e)?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        publisher.publish_qos0(0).map_err(e)?;
+        thread::sleep(Duration::from_millis(100));
+        let changes = chrome.evaluate(s, "bench.changes").map_err(e)?;
+        if changes.as_f64().unwrap_or(0.0) > 0.0 {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("timed out: probe messages never reached the page".into());
+        }
+    }
+    Ok(publisher)
 }
 
 /// Self time per function of a CDP CPU profile, the `top` heaviest, as text.

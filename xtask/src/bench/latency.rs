@@ -1,0 +1,185 @@
+//! S4 of issue 6: latency at a steady 1,000 messages a second for 10 s. The publisher
+//! notes the wall-clock time it wrote each sequence number; each page notes when it had
+//! it — MQTT.js and the raw page when the message arrived, Feedboard when the chart's
+//! accessible name showed it (the value in the page, drawn in that frame: one sample
+//! per frame, not per message). Latency is the difference, on the same machine's clock.
+
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::{median, quote, wait_until_subscribed, Chrome, Client, Json, Publisher};
+use crate::process::Result;
+
+/// Messages a second, and for how long.
+pub const RATE: usize = 1000;
+pub const SECONDS: usize = 10;
+
+/// One client's latencies, in milliseconds, sorted.
+pub struct Latencies {
+    pub client: Client,
+    pub sorted_ms: Vec<f64>,
+    /// Messages whose arrival the page noted (Feedboard: values it showed).
+    pub noted: usize,
+}
+
+impl Latencies {
+    /// The `p`-th percentile (0–100), nearest rank.
+    pub fn percentile(&self, p: f64) -> f64 {
+        if self.sorted_ms.is_empty() {
+            return f64::NAN;
+        }
+        let rank = ((p / 100.0) * self.sorted_ms.len() as f64).ceil() as usize;
+        self.sorted_ms[rank.clamp(1, self.sorted_ms.len()) - 1]
+    }
+}
+
+/// Wall-clock milliseconds since the Unix epoch, as the page's
+/// `performance.timeOrigin + performance.now()` counts them.
+fn wall_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// One run for `client` on the page at `url`.
+pub fn measure(
+    chrome: &mut Chrome,
+    url: &str,
+    client: Client,
+    probe: &str,
+    tcp_port: u16,
+) -> std::result::Result<Latencies, String> {
+    let target = chrome
+        .call(
+            "Target.createTarget",
+            &format!(r#"{{"url":{}}}"#, quote(url)),
+            None,
+        )
+        .map_err(|e| e.to_string())?;
+    let target_id = target
+        .get("targetId")
+        .and_then(Json::as_str)
+        .ok_or("no targetId")?
+        .to_string();
+    let result = measure_in(chrome, &target_id, client, probe, tcp_port);
+    let _ = chrome.call(
+        "Target.closeTarget",
+        &format!(r#"{{"targetId":{}}}"#, quote(&target_id)),
+        None,
+    );
+    result
+}
+
+fn measure_in(
+    chrome: &mut Chrome,
+    target_id: &str,
+    client: Client,
+    probe: &str,
+    tcp_port: u16,
+) -> std::result::Result<Latencies, String> {
+    let e = |e: crate::process::Error| e.to_string();
+    let attached = chrome
+        .call(
+            "Target.attachToTarget",
+            &format!(r#"{{"targetId":{},"flatten":true}}"#, quote(target_id)),
+            None,
+        )
+        .map_err(e)?;
+    let session = attached
+        .get("sessionId")
+        .and_then(Json::as_str)
+        .ok_or("no sessionId")?
+        .to_string();
+    let s = Some(session.as_str());
+    let mut publisher = wait_until_subscribed(chrome, s, client, probe, tcp_port)?;
+    thread::sleep(Duration::from_millis(500));
+    if chrome.evaluate(s, "bench.startLatency()").map_err(e)? != Json::Bool(true) {
+        return Err("the page cannot note latencies (no Load chart?)".into());
+    }
+    let sent = publisher.publish_paced(RATE * SECONDS, RATE).map_err(e)?;
+    thread::sleep(Duration::from_millis(1000));
+    let pairs = chrome.evaluate(s, "bench.takeLatency()").map_err(e)?;
+    let pairs = pairs.as_arr().unwrap_or(&[]);
+    let mut sorted_ms: Vec<f64> = pairs
+        .chunks(2)
+        .filter_map(|pair| {
+            let seq = pair.first()?.as_f64()? as usize;
+            let at = pair.get(1)?.as_f64()?;
+            let sent_at = sent.get(seq.checked_sub(1)?)?;
+            Some(at - sent_at)
+        })
+        .collect();
+    if sorted_ms.is_empty() {
+        return Err("the page noted no message of the run".into());
+    }
+    sorted_ms.sort_by(f64::total_cmp);
+    Ok(Latencies {
+        client,
+        noted: sorted_ms.len(),
+        sorted_ms,
+    })
+}
+
+impl Publisher {
+    /// Sequence numbers 1..=count at QoS 0, `rate` a second on a fixed schedule (not
+    /// drifting with each write); returns when each was written, wall-clock ms.
+    pub fn publish_paced(&mut self, count: usize, rate: usize) -> Result<Vec<f64>> {
+        let mut sent = Vec::with_capacity(count);
+        let start = Instant::now();
+        let period = Duration::from_secs(1) / rate.max(1) as u32;
+        for seq in 1..=count {
+            let due = start + period * (seq as u32 - 1);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                thread::sleep(wait);
+            }
+            self.publish_qos0(seq)?;
+            sent.push(wall_ms());
+        }
+        Ok(sent)
+    }
+}
+
+/// The S4 table.
+pub fn table(results: &[std::result::Result<Latencies, (Client, String)>]) -> String {
+    let mut out = format!(
+        "S4, latency at {RATE} msg/s for {SECONDS} s (publisher's write → MQTT.js / raw: arrival; Feedboard: value shown), median over runs of each percentile:\n\
+         | client | runs | noted per run | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|\n"
+    );
+    for client in Client::ALL {
+        let mine: Vec<&Latencies> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .filter(|l| l.client == client)
+            .collect();
+        let failures: Vec<&String> = results
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .filter(|(c, _)| *c == client)
+            .map(|(_, why)| why)
+            .collect();
+        if mine.is_empty() {
+            out.push_str(&format!(
+                "| {} | 0 | – | – | – | – ({}) |\n",
+                client.name(),
+                failures.first().map_or("", |w| w.as_str())
+            ));
+            continue;
+        }
+        let med = |p: f64| {
+            let mut v: Vec<f64> = mine.iter().map(|l| l.percentile(p)).collect();
+            median(&mut v)
+        };
+        let mut noted: Vec<f64> = mine.iter().map(|l| l.noted as f64).collect();
+        out.push_str(&format!(
+            "| {} | {} | {:.0} | {:.2} | {:.2} | {:.2} |\n",
+            client.name(),
+            mine.len(),
+            median(&mut noted),
+            med(50.0),
+            med(95.0),
+            med(99.0)
+        ));
+    }
+    out.push_str("target: Feedboard p99 ≤ 16.7 ms (one frame)\n");
+    out
+}
