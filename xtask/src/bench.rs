@@ -347,6 +347,33 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
             latencies.push(outcome.map_err(|e| (client, e)));
         }
     }
+    let mut paper = Vec::new();
+    for k in 0..Client::ALL.len() {
+        let client = Client::ALL[k];
+        let broker = format!("wss://localhost:{wss_port}");
+        let page = match client {
+            Client::Feedboard => format!("http://127.0.0.1:{http_tls_port}/index.html"),
+            Client::MqttJs => {
+                format!("http://127.0.0.1:{http_tls_port}/mqttjs.html?url={broker}&topic={TOPIC}")
+            }
+            Client::Raw => {
+                format!("http://127.0.0.1:{http_tls_port}/raw.html?url={broker}&topic={TOPIC}")
+            }
+        };
+        print!("S5 the paper's run, {:<13} ", client.name());
+        std::io::stdout().flush()?;
+        let outcome = latency::measure_paper(&mut chrome, &page, client, &probe, tcp_port);
+        match &outcome {
+            Ok(r) => println!(
+                "received {:>6} in {:.2} s, p99 {:.2} ms",
+                r.received,
+                r.total_s,
+                r.latency.percentile(99.0)
+            ),
+            Err(e) => println!("not measured: {e}"),
+        }
+        paper.push(outcome.map_err(|e| (client, e)));
+    }
     let app_page = format!("http://127.0.0.1:{http_port}/index.html");
     println!(
         "S8, first load: {} fresh loads of the app page",
@@ -379,6 +406,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let table = table(&results, options.messages);
     println!("\n{table}");
     println!("{}", latency::table(&latencies));
+    println!("{}", latency::paper_table(&paper));
     println!("{}", page_scenarios::tables(&load, &redraw));
     let out = repo.join("target").join("bench");
     fs::create_dir_all(&out)?;
@@ -1045,6 +1073,14 @@ impl Publisher {
     /// Messages 1..=count as fast as the broker takes them; at QoS 1 with at most
     /// `PUBLISH_WINDOW` unacknowledged, returning once every PUBACK is in.
     fn publish_many(self, count: usize, qos: u8) -> Result {
+        self.publish_many_noting(count, qos, false).map(drop)
+    }
+
+    /// [`Publisher::publish_many`]; with `timed`, each packet is written on its own
+    /// (no batching, which would delay the first of a batch) and the wall-clock time of
+    /// each write is returned, in sequence order.
+    fn publish_many_noting(self, count: usize, qos: u8, timed: bool) -> Result<Vec<f64>> {
+        let mut times = Vec::with_capacity(if timed { count } else { 0 });
         let acked = Arc::new(AtomicUsize::new(0));
         let reader = if qos > 0 {
             let mut input = self.stream.try_clone()?;
@@ -1063,7 +1099,8 @@ impl Publisher {
         } else {
             None
         };
-        let mut out = BufWriter::with_capacity(64 * 1024, &self.stream);
+        let capacity = if timed { 0 } else { 64 * 1024 };
+        let mut out = BufWriter::with_capacity(capacity, &self.stream);
         let mut packet = Vec::with_capacity(64);
         for i in 0..count {
             if qos > 0 && i - acked.load(Ordering::Acquire) >= PUBLISH_WINDOW {
@@ -1078,6 +1115,9 @@ impl Publisher {
             packet.clear();
             publish_packet(&mut packet, qos, (i % 65_535) as u16 + 1, i + 1);
             out.write_all(&packet)?;
+            if timed {
+                times.push(latency::wall_ms());
+            }
         }
         out.flush()?;
         drop(out);
@@ -1088,7 +1128,7 @@ impl Publisher {
         }
         // DISCONNECT, so the broker does not publish anything on our behalf.
         let _ = (&self.stream).write_all(&[0xE0, 0]);
-        Ok(())
+        Ok(times)
     }
 }
 
