@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::process::{self, error, Error, Result};
 
+mod dashboard_load;
 mod latency;
 mod page_scenarios;
 use crate::{build, tools};
@@ -242,9 +243,14 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         www_tls.join("feedboard.json"),
         config(&format!("wss://localhost:{wss_port}")),
     )?;
+    // The dashboard under load (S6, S7), on an origin of its own too.
+    let www_load = temp.path().join("www-load");
+    copy_dir(&www, &www_load)?;
+    dashboard_load::write_config(&www_load, &format!("ws://127.0.0.1:{ws_port}"))?;
     let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;
     let http_port = serve(www)?;
     let http_tls_port = serve(www_tls)?;
+    let http_load_port = serve(www_load)?;
     let mut chrome = Chrome::start(temp.path())?;
 
     let mut results = Vec::new();
@@ -374,6 +380,16 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         }
         paper.push(outcome.map_err(|e| (client, e)));
     }
+    println!(
+        "S6 and S7, a dashboard of 20 charts and 20 values under load, then {} messages",
+        dashboard_load::MEMORY_MESSAGES
+    );
+    let under_load = dashboard_load::measure(
+        &mut chrome,
+        &format!("http://127.0.0.1:{http_load_port}/index.html"),
+        &probe,
+        tcp_port,
+    );
     let app_page = format!("http://127.0.0.1:{http_port}/index.html");
     println!(
         "S8, first load: {} fresh loads of the app page",
@@ -407,6 +423,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     println!("\n{table}");
     println!("{}", latency::table(&latencies));
     println!("{}", latency::paper_table(&paper));
+    println!("{}", dashboard_load::tables(&under_load));
     println!("{}", page_scenarios::tables(&load, &redraw));
     let out = repo.join("target").join("bench");
     fs::create_dir_all(&out)?;
@@ -1012,6 +1029,16 @@ fn remaining_length(mut len: usize, out: &mut Vec<u8>) {
             break;
         }
     }
+}
+
+/// A QoS 0 PUBLISH of `seq` (as [`publish_packet`] writes it) on `topic`.
+fn publish_packet_on(out: &mut Vec<u8>, topic: &str, seq: usize) {
+    let payload = format!("{seq:0width$}", width = PAYLOAD_LEN);
+    out.push(0x30);
+    remaining_length(2 + topic.len() + payload.len(), out);
+    out.extend_from_slice(&(topic.len() as u16).to_be_bytes());
+    out.extend_from_slice(topic.as_bytes());
+    out.extend_from_slice(payload.as_bytes());
 }
 
 fn publish_packet(out: &mut Vec<u8>, qos: u8, packet_id: u16, seq: usize) {

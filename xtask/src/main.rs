@@ -24,13 +24,16 @@ tasks:
         (options are feedboard-demo's: `cargo xtask demo --help` lists them all)
   bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON]
         Feedboard, MQTT.js and a raw WebSocket page in headless Chromium against
-        one Mosquitto: msgs/s and script time per message, QoS 0 and 1 over ws and
-        QoS 0 over wss (S1–S3; default
-        100000 messages, 3 runs; --dist: an app already built, else trunk builds
-        target/bench-dist; --profile: CPU profile summaries in target/bench/;
-        --blocks: the app's dashboard blocks instead of one line chart);
-        then the app's first load (S8: bytes, time to live data) and a 50,000-point
-        chart redraw (S9); prints tables, writes target/bench/results.json
+        one Mosquitto (issue 6's scenarios): S1/S2 msgs/s and script time per
+        message at QoS 0 and 1 over ws, S3 QoS 0 over wss (default 100000
+        messages, 3 runs each, interleaved); S4 latency at 1000 msg/s; S5 the
+        push-service paper's 100000 QoS 1 over wss; then Feedboard alone: S6 a
+        dashboard of 20 charts and 20 values at 5000 msg/s (frame times), S7
+        memory after 1000000 more, S8 first load, S9 a 50000-point redraw
+        (--dist: an app already built, else trunk builds target/bench-dist;
+        --profile: CPU profile summaries in target/bench/; --blocks: the app's
+        dashboard blocks for S1-S3 instead of one line chart);
+        prints tables, writes target/bench/results.json (S1-S3)
   test  formatting, lints (native and wasm32), the app build, browser tests,
         doc tests, native and end-to-end tests; stops at the first failure
   csp-hash
