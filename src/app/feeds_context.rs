@@ -7,7 +7,8 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::connection::driver::FrameListener;
-use crate::dashboards::Block;
+use crate::dashboards::{Block, BlockKind};
+use crate::feeds::store::MAX_KEPT_TEXTS;
 use crate::feeds::{Feed, FeedId, FeedStore};
 
 /// What binding one block gave: its feeds, in the order of its bindings (`None` for a
@@ -28,8 +29,24 @@ impl BoundBlock {
     }
 }
 
-/// Samples kept per feed: a 24 h chart at one sample every 2 s, in 43 200 × 24 bytes.
+/// Samples kept per feed: a 24 h chart at one sample every 2 s, in up to 43 200 × 32 bytes
+/// (1.4 MiB; rings grow as samples come). Bounded, but loosely for many busy feeds:
+/// see docs/benchmarks.md, S7.
 pub const FEED_CAPACITY: usize = 43_200;
+
+/// Samples kept per feed that no chart reads: the latest value, and enough recent
+/// arrivals for the stale time (see [`crate::blocks::staleness`]).
+pub const RECENT_CAPACITY: usize = 64;
+
+/// What a block needs kept of each feed it reads: a chart its history, a stream or a
+/// map their last messages, anything else its latest value and recent arrivals.
+fn capacity_for(kind: &BlockKind) -> usize {
+    match kind {
+        BlockKind::LineChart { .. } => FEED_CAPACITY,
+        BlockKind::Stream { .. } | BlockKind::Map { .. } => MAX_KEPT_TEXTS,
+        _ => RECENT_CAPACITY,
+    }
+}
 
 /// The store and its per-feed version signals.
 #[derive(Clone, Copy)]
@@ -64,7 +81,8 @@ impl FeedsContext {
             match block.bindings() {
                 Ok(bindings) => {
                     for (topic, decoding) in bindings {
-                        match store.find_or_add_feed(&topic, decoding, FEED_CAPACITY) {
+                        let capacity = capacity_for(&block.kind);
+                        match store.find_or_add_feed(&topic, decoding, capacity) {
                             Ok(id) => bound.feeds.push(Some(id)),
                             Err(e) => {
                                 bound.errors.push(format!("Block {:?}: {e}", block.title));

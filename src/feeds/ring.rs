@@ -22,6 +22,12 @@ impl<T> Ring<T> {
         }
     }
 
+    /// Keeps at least `capacity` items from now on (never fewer than before): a feed
+    /// that a chart starts reading needs more history than one a value block reads.
+    pub fn grow_to(&mut self, capacity: usize) {
+        self.capacity = self.capacity.max(capacity);
+    }
+
     /// Appends `item`, dropping the oldest item when the ring is full.
     pub fn push(&mut self, item: T) {
         if self.items.len() == self.capacity {

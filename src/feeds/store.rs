@@ -201,7 +201,8 @@ impl FeedStore {
 
     /// The feed bound to `filter` with `decoding`, added unless there is one already:
     /// a block added or edited while the dashboard is open shares the history of the
-    /// feed it reads instead of starting an empty copy of it.
+    /// feed it reads instead of starting an empty copy of it. An existing feed keeps at
+    /// least `capacity` samples from then on.
     pub fn find_or_add_feed(
         &mut self,
         filter: &str,
@@ -213,7 +214,12 @@ impl FeedStore {
             .iter()
             .position(|f| f.filter == filter && f.decoding == decoding);
         match existing {
-            Some(index) => Ok(FeedId(index)),
+            Some(index) => {
+                let feed = &mut self.feeds[index];
+                feed.samples.grow_to(capacity);
+                feed.texts.grow_to(capacity.min(MAX_KEPT_TEXTS));
+                Ok(FeedId(index))
+            }
             None => self.add_feed(filter, decoding, capacity),
         }
     }
@@ -388,6 +394,22 @@ mod tests {
         assert!(store
             .find_or_add_feed("a/#/b", Decoding::number(), 10)
             .is_err());
+    }
+
+    #[test]
+    fn a_feed_shared_with_a_block_that_needs_more_history_keeps_more() {
+        let mut store = FeedStore::new();
+        let id = store.find_or_add_feed("t", Decoding::number(), 4).unwrap();
+        for i in 0..10 {
+            store.ingest("t", i.to_string().as_bytes(), false, f64::from(i));
+        }
+        assert_eq!(store.feed(id).unwrap().samples().len(), 4);
+        assert_eq!(store.find_or_add_feed("t", Decoding::number(), 8), Ok(id));
+        assert_eq!(store.find_or_add_feed("t", Decoding::number(), 2), Ok(id));
+        for i in 10..20 {
+            store.ingest("t", i.to_string().as_bytes(), false, f64::from(i));
+        }
+        assert_eq!(store.feed(id).unwrap().samples().len(), 8, "never shrinks");
     }
 
     #[test]
