@@ -31,7 +31,7 @@ impl BoundBlock {
 
 /// Samples kept per feed: a 24 h chart at one sample every 2 s, in up to 43 200 × 32 bytes
 /// (1.4 MiB; rings grow as samples come). Bounded, but loosely for many busy feeds:
-/// see docs/benchmarks.md, S7.
+/// see docs/performance.md, S7.
 pub const FEED_CAPACITY: usize = 43_200;
 
 /// Samples kept per feed that no chart reads: the latest value, and enough recent

@@ -3,7 +3,7 @@
 //! A chart of a 5-minute window on a 600-pixel canvas moves by one pixel every half
 //! second; redrawing it at 60 frames a second while thousands of messages arrive draws
 //! the same picture dozens of times, and drawing was half of the page's script time per
-//! message in the benchmark (docs/benchmarks.md). So a chart redraws at most once per
+//! message in the benchmark (docs/performance.md). So a chart redraws at most once per
 //! pixel of its time axis, and at least every [`MAX_INTERVAL_MS`] while data arrives, so
 //! the newest point never lags by more than that. Text values are not paced: they
 //! change once per frame at most anyway and cost little.

@@ -3,7 +3,7 @@
 // wasm export. A wasm-bindgen closure taking the `MessageEvent` cost, per frame, the
 // closure wrapper, an externref slot, a wasm-to-JS call for the copy (with a fresh
 // memory view) and another for `timeStamp`: about as much script time as everything
-// the app does with a message (docs/benchmarks.md). See src/connection/inlet.rs.
+// the app does with a message (docs/performance.md). See src/connection/inlet.rs.
 //
 // `exports` is the wasm instance's exports, `memory` its memory, `slot` the socket's
 // number in the inlet's table.

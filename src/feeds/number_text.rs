@@ -2,7 +2,7 @@
 //! plain decimals sensors send (`21.5`, `-3`, `000042`).
 //!
 //! The general parser was the app's largest single cost per message in the browser
-//! profile (docs/benchmarks.md). Up to 15 significant digits and 22 digits after the
+//! profile (docs/performance.md). Up to 15 significant digits and 22 digits after the
 //! point, the digits form an integer below 2^53 and the divisor a power of ten below
 //! 10^23, both exact as `f64`, so one IEEE division gives the correctly rounded value —
 //! the same bits `str::parse` gives (Clinger's fast path). Anything else (exponents,

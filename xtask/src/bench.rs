@@ -23,6 +23,7 @@ use crate::process::{self, error, Error, Result};
 
 mod dashboard_load;
 mod latency;
+mod native_subscriber;
 mod page_scenarios;
 use crate::{build, tools};
 
@@ -320,6 +321,24 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
             }
         }
     }
+    let mut ceilings = Vec::new();
+    for qos in [0u8, 1] {
+        print!("broker ceiling, QoS {qos}, native subscriber over TCP ");
+        std::io::stdout().flush()?;
+        match native_subscriber::measure(tcp_port, qos, options.messages) {
+            Ok(c) => {
+                println!("received {:>7}, {:>8.0} msgs/s", c.received, c.rate);
+                ceilings.push(format!(
+                    "QoS {qos}: {:.0} msgs/s ({} of {} received)",
+                    c.rate, c.received, options.messages
+                ));
+            }
+            Err(e) => {
+                println!("not measured: {e}");
+                ceilings.push(format!("QoS {qos}: not measured ({e})"));
+            }
+        }
+    }
     let mut latencies = Vec::new();
     for run in 0..options.runs {
         for k in 0..Client::ALL.len() {
@@ -421,6 +440,10 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
 
     let table = table(&results, options.messages);
     println!("\n{table}");
+    println!(
+        "The broker's own ceiling, a native subscriber over TCP on the same machine: {}\n",
+        ceilings.join("; ")
+    );
     println!("{}", latency::table(&latencies));
     println!("{}", latency::paper_table(&paper));
     println!("{}", dashboard_load::tables(&under_load));
