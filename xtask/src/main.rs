@@ -26,7 +26,8 @@ tasks:
         Feedboard, MQTT.js and a raw WebSocket page in headless Chromium against
         one Mosquitto (issue 6's scenarios): S1/S2 msgs/s and script time per
         message at QoS 0 and 1 over ws, S3 QoS 0 over wss (default 100000
-        messages, 3 runs each, interleaved); S4 latency at 1000 msg/s; S5 the
+        messages, 3 runs each, interleaved) and a native subscriber for the
+        broker's own ceiling; S4 latency at 1000 msg/s; S5 the
         push-service paper's 100000 QoS 1 over wss; then Feedboard alone: S6 a
         dashboard of 20 charts and 20 values at 5000 msg/s (frame times), S7
         memory after 1000000 more, S8 first load, S9 a 50000-point redraw
