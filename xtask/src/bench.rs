@@ -471,6 +471,16 @@ struct Job<'a> {
 
 /// One client, one scenario, one run, in a fresh tab.
 fn measure(chrome: &mut Chrome, url: &str, job: &Job) -> std::result::Result<Measured, String> {
+    in_new_tab(chrome, url, |chrome, s| measure_in(chrome, s, job))
+}
+
+/// Opens `url` in a new tab, attaches a flat CDP session to it, runs `f` with that
+/// session, and closes the tab whatever `f` returned.
+fn in_new_tab<T>(
+    chrome: &mut Chrome,
+    url: &str,
+    f: impl FnOnce(&mut Chrome, Option<&str>) -> std::result::Result<T, String>,
+) -> std::result::Result<T, String> {
     let target = chrome
         .call(
             "Target.createTarget",
@@ -483,7 +493,21 @@ fn measure(chrome: &mut Chrome, url: &str, job: &Job) -> std::result::Result<Mea
         .and_then(Json::as_str)
         .ok_or("no targetId")?
         .to_string();
-    let result = measure_in(chrome, &target_id, job);
+    let result = chrome
+        .call(
+            "Target.attachToTarget",
+            &format!(r#"{{"targetId":{},"flatten":true}}"#, quote(&target_id)),
+            None,
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|attached| {
+            let session = attached
+                .get("sessionId")
+                .and_then(Json::as_str)
+                .ok_or("no sessionId")?
+                .to_string();
+            f(chrome, Some(session.as_str()))
+        });
     let _ = chrome.call(
         "Target.closeTarget",
         &format!(r#"{{"targetId":{}}}"#, quote(&target_id)),
@@ -494,7 +518,7 @@ fn measure(chrome: &mut Chrome, url: &str, job: &Job) -> std::result::Result<Mea
 
 fn measure_in(
     chrome: &mut Chrome,
-    target_id: &str,
+    s: Option<&str>,
     job: &Job,
 ) -> std::result::Result<Measured, String> {
     let Job {
@@ -506,19 +530,6 @@ fn measure_in(
         profile,
     } = *job;
     let e = |e: Error| e.to_string();
-    let attached = chrome
-        .call(
-            "Target.attachToTarget",
-            &format!(r#"{{"targetId":{},"flatten":true}}"#, quote(target_id)),
-            None,
-        )
-        .map_err(e)?;
-    let session = attached
-        .get("sessionId")
-        .and_then(Json::as_str)
-        .ok_or("no sessionId")?
-        .to_string();
-    let s = Some(session.as_str());
     chrome.call("Performance.enable", "{}", s).map_err(e)?;
 
     let publisher = wait_until_subscribed(chrome, s, client, probe, tcp_port)?;

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{median, publish_packet_on, quote, Chrome, Json, Publisher};
+use super::{in_new_tab, median, publish_packet_on, quote, Chrome, Json, Publisher};
 use crate::process::{Error, Result};
 
 /// Topics the load is spread over: `bench/many/0` … `bench/many/99`.
@@ -71,28 +71,7 @@ pub fn measure(
     tcp_port: u16,
 ) -> std::result::Result<DashboardLoad, String> {
     let e = |e: Error| e.to_string();
-    let target = chrome
-        .call("Target.createTarget", r#"{"url":"about:blank"}"#, None)
-        .map_err(e)?;
-    let target_id = target
-        .get("targetId")
-        .and_then(Json::as_str)
-        .ok_or("no targetId")?
-        .to_string();
-    let result = (|| {
-        let attached = chrome
-            .call(
-                "Target.attachToTarget",
-                &format!(r#"{{"targetId":{},"flatten":true}}"#, quote(&target_id)),
-                None,
-            )
-            .map_err(e)?;
-        let session = attached
-            .get("sessionId")
-            .and_then(Json::as_str)
-            .ok_or("no sessionId")?
-            .to_string();
-        let s = Some(session.as_str());
+    in_new_tab(chrome, "about:blank", |chrome, s| {
         chrome.call("Page.enable", "{}", s).map_err(e)?;
         // Keeps the wasm instance's memory where the page can report its size.
         chrome
@@ -110,13 +89,7 @@ pub fn measure(
             .map_err(e)?;
         thread::sleep(Duration::from_millis(500));
         run_in(chrome, s, probe, tcp_port)
-    })();
-    let _ = chrome.call(
-        "Target.closeTarget",
-        &format!(r#"{{"targetId":{}}}"#, quote(&target_id)),
-        None,
-    );
-    result
+    })
 }
 
 fn run_in(

@@ -11,7 +11,7 @@
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::{median, quote, wait_until_subscribed, Chrome, Client, Json, Publisher};
+use super::{in_new_tab, median, wait_until_subscribed, Chrome, Client, Json, Publisher};
 use crate::process::Result;
 
 /// Messages a second, and for how long.
@@ -53,48 +53,19 @@ pub fn measure(
     probe: &str,
     tcp_port: u16,
 ) -> std::result::Result<Latencies, String> {
-    let target = chrome
-        .call(
-            "Target.createTarget",
-            &format!(r#"{{"url":{}}}"#, quote(url)),
-            None,
-        )
-        .map_err(|e| e.to_string())?;
-    let target_id = target
-        .get("targetId")
-        .and_then(Json::as_str)
-        .ok_or("no targetId")?
-        .to_string();
-    let result = measure_in(chrome, &target_id, client, probe, tcp_port);
-    let _ = chrome.call(
-        "Target.closeTarget",
-        &format!(r#"{{"targetId":{}}}"#, quote(&target_id)),
-        None,
-    );
-    result
+    in_new_tab(chrome, url, |chrome, s| {
+        measure_in(chrome, s, client, probe, tcp_port)
+    })
 }
 
 fn measure_in(
     chrome: &mut Chrome,
-    target_id: &str,
+    s: Option<&str>,
     client: Client,
     probe: &str,
     tcp_port: u16,
 ) -> std::result::Result<Latencies, String> {
     let e = |e: crate::process::Error| e.to_string();
-    let attached = chrome
-        .call(
-            "Target.attachToTarget",
-            &format!(r#"{{"targetId":{},"flatten":true}}"#, quote(target_id)),
-            None,
-        )
-        .map_err(e)?;
-    let session = attached
-        .get("sessionId")
-        .and_then(Json::as_str)
-        .ok_or("no sessionId")?
-        .to_string();
-    let s = Some(session.as_str());
     let mut publisher = wait_until_subscribed(chrome, s, client, probe, tcp_port)?;
     thread::sleep(Duration::from_millis(500));
     if chrome.evaluate(s, "bench.startLatency()").map_err(e)? != Json::Bool(true) {
@@ -126,37 +97,19 @@ pub fn measure_paper(
     probe: &str,
     tcp_port: u16,
 ) -> std::result::Result<PaperRun, String> {
-    let target = chrome
-        .call(
-            "Target.createTarget",
-            &format!(r#"{{"url":{}}}"#, quote(url)),
-            None,
-        )
-        .map_err(|e| e.to_string())?;
-    let target_id = target
-        .get("targetId")
-        .and_then(Json::as_str)
-        .ok_or("no targetId")?
-        .to_string();
-    let result = paper_in(chrome, &target_id, client, probe, tcp_port);
-    let _ = chrome.call(
-        "Target.closeTarget",
-        &format!(r#"{{"targetId":{}}}"#, quote(&target_id)),
-        None,
-    );
-    result
+    in_new_tab(chrome, url, |chrome, s| {
+        paper_in(chrome, s, client, probe, tcp_port)
+    })
 }
 
 fn paper_in(
     chrome: &mut Chrome,
-    target_id: &str,
+    s: Option<&str>,
     client: Client,
     probe: &str,
     tcp_port: u16,
 ) -> std::result::Result<PaperRun, String> {
     let e = |e: crate::process::Error| e.to_string();
-    let s_id = attach(chrome, target_id)?;
-    let s = Some(s_id.as_str());
     let publisher = wait_until_subscribed(chrome, s, client, probe, tcp_port)?;
     thread::sleep(Duration::from_millis(500));
     if chrome.evaluate(s, "bench.startLatency()").map_err(e)? != Json::Bool(true) {
@@ -203,21 +156,6 @@ fn paper_in(
         total_s: (last_ms - sent.first().copied().unwrap_or(f64::NAN)) / 1000.0,
         latency,
     })
-}
-
-fn attach(chrome: &mut Chrome, target_id: &str) -> std::result::Result<String, String> {
-    let attached = chrome
-        .call(
-            "Target.attachToTarget",
-            &format!(r#"{{"targetId":{},"flatten":true}}"#, quote(target_id)),
-            None,
-        )
-        .map_err(|e| e.to_string())?;
-    Ok(attached
-        .get("sessionId")
-        .and_then(Json::as_str)
-        .ok_or("no sessionId")?
-        .to_string())
 }
 
 /// Latencies from the page's (sequence number, time) pairs and the write times.

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{median, quote, Chrome, Json, Publisher};
+use super::{in_new_tab, median, quote, Chrome, Publisher};
 use crate::process::{error, Result};
 
 /// The retained value the first load must show: the dashboard's chart on [`super::TOPIC`]
@@ -104,17 +104,21 @@ pub fn first_load(
     );
     let mut live_paint_ms = Vec::new();
     for _ in 0..runs {
-        let (target, session) = blank_page(chrome)?;
-        let s = Some(session.as_str());
-        chrome.call("Page.enable", "{}", s)?;
-        chrome.call(
-            "Page.addScriptToEvaluateOnNewDocument",
-            &format!(r#"{{"source":{}}}"#, quote(&watcher)),
-            s,
-        )?;
-        chrome.call("Page.navigate", &format!(r#"{{"url":{}}}"#, quote(page)), s)?;
-        let painted = wait_for_number(chrome, s, "window.__firstLive", Duration::from_secs(30));
-        close_page(chrome, &target);
+        let painted = in_new_tab(chrome, "about:blank", |chrome, s| {
+            let e = |e: crate::process::Error| e.to_string();
+            chrome.call("Page.enable", "{}", s).map_err(e)?;
+            chrome
+                .call(
+                    "Page.addScriptToEvaluateOnNewDocument",
+                    &format!(r#"{{"source":{}}}"#, quote(&watcher)),
+                    s,
+                )
+                .map_err(e)?;
+            chrome
+                .call("Page.navigate", &format!(r#"{{"url":{}}}"#, quote(page)), s)
+                .map_err(e)?;
+            wait_for_number(chrome, s, "window.__firstLive", Duration::from_secs(30))
+        });
         live_paint_ms.push(painted.map_err(|e| error(format!("first load: {e}")))?);
     }
     Ok(FirstLoad {
@@ -139,9 +143,8 @@ pub fn big_series_redraw(
 ) -> Result<BigRedraw> {
     let mut draws_ms = Vec::new();
     for _ in 0..runs {
-        let (target, session) = blank_page(chrome)?;
-        let s = Some(session.as_str());
-        let measured = (|| -> Result<Vec<f64>> {
+        let measured = in_new_tab(chrome, "about:blank", |chrome, s| {
+            (|| -> Result<Vec<f64>> {
             chrome.call("Page.navigate", &format!(r#"{{"url":{}}}"#, quote(page)), s)?;
             // Connected and drawn: the retained value of S8 (or any value) is on the chart.
             wait_for_number(
@@ -177,40 +180,12 @@ pub fn big_series_redraw(
                 thread::sleep(Duration::from_millis(50));
             }
             Ok(seen)
-        })();
-        close_page(chrome, &target);
-        draws_ms.extend(measured?);
+            })()
+            .map_err(|e| e.to_string())
+        });
+        draws_ms.extend(measured.map_err(error)?);
     }
     Ok(BigRedraw { draws_ms, kept })
-}
-
-/// A new tab on about:blank and a flat CDP session attached to it.
-fn blank_page(chrome: &mut Chrome) -> Result<(String, String)> {
-    let target = chrome.call("Target.createTarget", r#"{"url":"about:blank"}"#, None)?;
-    let target_id = target
-        .get("targetId")
-        .and_then(Json::as_str)
-        .ok_or_else(|| error("no targetId"))?
-        .to_string();
-    let attached = chrome.call(
-        "Target.attachToTarget",
-        &format!(r#"{{"targetId":{},"flatten":true}}"#, quote(&target_id)),
-        None,
-    )?;
-    let session = attached
-        .get("sessionId")
-        .and_then(Json::as_str)
-        .ok_or_else(|| error("no sessionId"))?
-        .to_string();
-    Ok((target_id, session))
-}
-
-fn close_page(chrome: &mut Chrome, target_id: &str) {
-    let _ = chrome.call(
-        "Target.closeTarget",
-        &format!(r#"{{"targetId":{}}}"#, quote(target_id)),
-        None,
-    );
 }
 
 /// Polls `expression` until it is a number; says what it last was on timeout.
