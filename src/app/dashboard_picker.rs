@@ -54,15 +54,48 @@ pub fn DashboardPicker(dashboards: Dashboards) -> impl IntoView {
             });
         }
     };
+    // Opening a dashboard connects to its broker, so the list must not open each one an
+    // arrow key passes (a closed <select> reports every arrow press as a change). Keys
+    // only choose; Enter, or leaving the list, opens the choice. A pick with the mouse
+    // opens at once.
+    let by_keyboard = StoredValue::new(false);
+    let chosen = StoredValue::new(None::<String>);
+    let open_chosen = move || {
+        by_keyboard.set_value(false);
+        if let Some(value) = chosen.try_update_value(Option::take).flatten() {
+            on_select(value);
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            open_chosen();
+        }
+        "Tab" | "Shift" | "Escape" => {}
+        _ => by_keyboard.set_value(true),
+    };
+    let on_change = move |value: String| {
+        if by_keyboard.get_value() {
+            chosen.set_value(Some(value));
+        } else {
+            on_select(value);
+        }
+    };
 
     view! {
         <nav class="dashboards" aria-label="Dashboards">
             <div class="field pick">
                 <label for="dashboard-select">"Dashboard"</label>
-                <select id="dashboard-select"
-                    on:change:target=move |ev| on_select(ev.target().value())>
+                <select id="dashboard-select" aria-describedby="dashboard-select-hint"
+                    on:keydown=on_key
+                    on:mousedown=move |_| by_keyboard.set_value(false)
+                    on:blur=move |_| open_chosen()
+                    on:change:target=move |ev| on_change(ev.target().value())>
                     {options}
                 </select>
+                <p id="dashboard-select-hint" class="visually-hidden">
+                    "Arrow keys choose a dashboard; Enter opens it."
+                </p>
             </div>
             <div class="picker-actions">
                 <button type="button" on:click=move |_| ask(Asking::NewName)

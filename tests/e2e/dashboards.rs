@@ -704,3 +704,47 @@ fn dashboards_made_in_two_tabs_are_all_kept() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn arrow_keys_on_the_dashboard_list_choose_and_only_enter_opens() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        create_dashboard(browser, "Garden").await;
+        wait_for_options(browser, &[DEMO, "Garden"]).await;
+        let list = browser.find_by_role("combobox", "Dashboard").await;
+        list.send_keys(&fantoccini::key::Key::Up.to_string())
+            .await
+            .expect("cannot press the up arrow");
+        eventually("the list to show the choice", || async {
+            let chosen = browser
+                .client
+                .execute(
+                    "return document.getElementById('dashboard-select').selectedOptions[0].text;",
+                    vec![],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            if chosen.as_str() == Some(DEMO) {
+                Ok(())
+            } else {
+                Err(format!("chosen {chosen}"))
+            }
+        })
+        .await;
+        // Chosen, not opened: Garden is still the open dashboard (and its broker the
+        // connection's).
+        browser.find_by_role("heading", "Garden").await;
+        assert!(
+            browser::find_once(&browser.client, "heading", Name::Exact(DEMO))
+                .await
+                .is_err(),
+            "an arrow key must not open a dashboard"
+        );
+        list.send_keys(&fantoccini::key::Key::Enter.to_string())
+            .await
+            .expect("cannot press Enter");
+        wait_for_open(browser, DEMO).await;
+        setup.browser.close().await;
+    });
+}
