@@ -552,9 +552,11 @@ impl Driver {
                         );
                     }
                     Some(names) => {
-                        // A feed bound by key subscribed under the account's name.
-                        let wanted =
-                            |filter: &str| subscription_ids.is_for(ids, &names.wire(filter));
+                        // A feed bound by key subscribed under the account's name; only
+                        // a copy for some subscriptions (identifiers) needs that name.
+                        let wanted = |filter: &str| {
+                            ids.is_empty() || subscription_ids.is_for(ids, &names.wire(filter))
+                        };
                         store.ingest_for(
                             &message.topic,
                             &message.payload,

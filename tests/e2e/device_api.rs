@@ -43,14 +43,8 @@ async fn respond(device: &mut Peer, id: &str, key: &[u8; KEY_BYTES], data: Value
 
 /// Publishes a response on lock-1's response topic, whoever `device` is.
 async fn respond_as(device: &mut Peer, id: &str, key: &[u8; KEY_BYTES], data: Value) {
-    let response = Response {
-        status: 0,
-        code: 200,
-        id: id.into(),
-        data: seal(key, &[4; NONCE_BYTES], &data),
-    };
     device
-        .publish(RESPONSE, &serde_json::to_string(&response).unwrap(), false)
+        .publish(RESPONSE, &sealed_response(id, key, data), false)
         .await;
 }
 

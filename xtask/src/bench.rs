@@ -1065,23 +1065,27 @@ fn remaining_length(mut len: usize, out: &mut Vec<u8>) {
     }
 }
 
-/// A QoS 0 PUBLISH of `seq` (as [`publish_packet`] writes it) on `topic`.
-fn publish_packet_on(out: &mut Vec<u8>, topic: &str, seq: usize) {
-    let payload = format!("{seq:0width$}", width = PAYLOAD_LEN);
-    out.push(0x30);
-    remaining_length(2 + topic.len() + payload.len(), out);
-    out.extend_from_slice(&(topic.len() as u16).to_be_bytes());
-    out.extend_from_slice(topic.as_bytes());
-    out.extend_from_slice(payload.as_bytes());
+/// An MQTT 3.1.1 CONNECT: clean session, no keep-alive.
+fn connect_packet(client_id: &str) -> Vec<u8> {
+    let mut body = vec![0, 4];
+    body.extend_from_slice(b"MQTT");
+    body.extend_from_slice(&[4, 0x02, 0, 0]);
+    body.extend_from_slice(&(client_id.len() as u16).to_be_bytes());
+    body.extend_from_slice(client_id.as_bytes());
+    let mut packet = vec![0x10];
+    remaining_length(body.len(), &mut packet);
+    packet.extend_from_slice(&body);
+    packet
 }
 
-fn publish_packet(out: &mut Vec<u8>, qos: u8, packet_id: u16, seq: usize) {
+/// A PUBLISH of sequence number `seq` (zero-padded to [`PAYLOAD_LEN`]) on `topic`.
+fn publish_packet(out: &mut Vec<u8>, topic: &str, qos: u8, packet_id: u16, seq: usize) {
     let payload = format!("{seq:0width$}", width = PAYLOAD_LEN);
-    let len = 2 + TOPIC.len() + if qos > 0 { 2 } else { 0 } + payload.len();
+    let len = 2 + topic.len() + if qos > 0 { 2 } else { 0 } + payload.len();
     out.push(0x30 | (qos << 1));
     remaining_length(len, out);
-    out.extend_from_slice(&(TOPIC.len() as u16).to_be_bytes());
-    out.extend_from_slice(TOPIC.as_bytes());
+    out.extend_from_slice(&(topic.len() as u16).to_be_bytes());
+    out.extend_from_slice(topic.as_bytes());
     if qos > 0 {
         out.extend_from_slice(&packet_id.to_be_bytes());
     }
@@ -1093,15 +1097,7 @@ impl Publisher {
         let mut stream = TcpStream::connect(("127.0.0.1", port))?;
         stream.set_nodelay(true)?;
         let client_id = format!("bench-pub-{}", std::process::id());
-        let mut body = vec![0, 4];
-        body.extend_from_slice(b"MQTT");
-        body.extend_from_slice(&[4, 0x02, 0, 0]); // 3.1.1, clean session, no keep-alive
-        body.extend_from_slice(&(client_id.len() as u16).to_be_bytes());
-        body.extend_from_slice(client_id.as_bytes());
-        let mut packet = vec![0x10];
-        remaining_length(body.len(), &mut packet);
-        packet.extend_from_slice(&body);
-        stream.write_all(&packet)?;
+        stream.write_all(&connect_packet(&client_id))?;
         let mut connack = [0u8; 4];
         stream.set_read_timeout(Some(Duration::from_secs(10)))?;
         stream.read_exact(&mut connack)?;
@@ -1117,7 +1113,7 @@ impl Publisher {
     /// `seq` at QoS 0, retained: what a page subscribing later is sent first.
     fn publish_retained(&mut self, seq: usize) -> Result {
         let mut packet = Vec::new();
-        publish_packet(&mut packet, 0, 0, seq);
+        publish_packet(&mut packet, TOPIC, 0, 0, seq);
         packet[0] |= 0x01;
         self.stream.write_all(&packet)?;
         self.stream.flush()?;
@@ -1126,7 +1122,7 @@ impl Publisher {
 
     fn publish_qos0(&mut self, seq: usize) -> Result {
         let mut packet = Vec::new();
-        publish_packet(&mut packet, 0, 0, seq);
+        publish_packet(&mut packet, TOPIC, 0, 0, seq);
         self.stream.write_all(&packet)?;
         Ok(())
     }
@@ -1174,7 +1170,7 @@ impl Publisher {
                 }
             }
             packet.clear();
-            publish_packet(&mut packet, qos, (i % 65_535) as u16 + 1, i + 1);
+            publish_packet(&mut packet, TOPIC, qos, (i % 65_535) as u16 + 1, i + 1);
             out.write_all(&packet)?;
             if timed {
                 times.push(latency::wall_ms());
@@ -1671,7 +1667,7 @@ mod tests {
     #[test]
     fn a_publish_packet_is_well_formed() {
         let mut packet = Vec::new();
-        publish_packet(&mut packet, 1, 7, 42);
+        publish_packet(&mut packet, TOPIC, 1, 7, 42);
         assert_eq!(packet[0], 0x32);
         assert_eq!(packet[1] as usize, packet.len() - 2);
         assert_eq!(&packet[4..14], TOPIC.as_bytes());

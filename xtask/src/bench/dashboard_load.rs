@@ -10,7 +10,7 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{in_new_tab, median, publish_packet_on, quote, Chrome, Json, Publisher};
+use super::{in_new_tab, median, publish_packet, quote, Chrome, Json, Publisher};
 use crate::process::{Error, Result};
 
 /// Topics the load is spread over: `bench/many/0` … `bench/many/99`.
@@ -228,7 +228,7 @@ impl Publisher {
             while sent < due && batch.len() < 60 * 1024 {
                 packet.clear();
                 sent += 1;
-                publish_packet_on(&mut packet, &topic(sent), sent);
+                publish_packet(&mut packet, &topic(sent), 0, 0, sent);
                 batch.extend_from_slice(&packet);
             }
             self.stream.write_all(&batch)?;

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{remaining_length, Publisher, TOPIC};
+use super::{connect_packet, remaining_length, Publisher, TOPIC};
 use crate::process::{error, Result};
 
 /// Messages received and their rate, first to last.
@@ -20,15 +20,7 @@ pub struct Ceiling {
 pub fn measure(tcp_port: u16, qos: u8, messages: usize) -> Result<Ceiling> {
     let mut stream = TcpStream::connect(("127.0.0.1", tcp_port))?;
     stream.set_nodelay(true)?;
-    let client_id = format!("bench-native-{}", std::process::id());
-    let mut body = vec![0, 4];
-    body.extend_from_slice(b"MQTT");
-    body.extend_from_slice(&[4, 0x02, 0, 0]);
-    body.extend_from_slice(&(client_id.len() as u16).to_be_bytes());
-    body.extend_from_slice(client_id.as_bytes());
-    let mut connect = vec![0x10];
-    remaining_length(body.len(), &mut connect);
-    connect.extend_from_slice(&body);
+    let connect = connect_packet(&format!("bench-native-{}", std::process::id()));
     let mut subscribe_body = vec![0, 1];
     subscribe_body.extend_from_slice(&(TOPIC.len() as u16).to_be_bytes());
     subscribe_body.extend_from_slice(TOPIC.as_bytes());
