@@ -2,13 +2,13 @@
 
 mod common;
 
-use common::{next_publish, publish_acked, v4_client, wait_suback};
+use common::{next_publish, publish_acked, v4_client, wait_for, wait_suback};
 use feedboard_demo::devices::home::{
     CONTROL_TOPIC, HEATER_TOPIC, HUMIDITY_TOPIC, TEMPERATURE_TOPIC,
 };
 use feedboard_demo::devices::ward::{heart_rate_topic, spo2_topic, PATIENTS};
 use feedboard_demo::{start_broker, start_devices, DemoError};
-use rumqttc::QoS;
+use rumqttc::{Event, Packet, QoS};
 
 #[tokio::test]
 async fn heater_obeys_control_and_sensors_report() {
@@ -130,7 +130,27 @@ async fn devices_reconnect_and_restore_state_after_a_broker_restart() {
     let _devices = start_devices("127.0.0.1", tcp_port)
         .await
         .expect("devices start");
+    // The heater has taken the command when it reports ON (the broker's PUBACK to the
+    // tester says only that the broker has it): only then is there a state to keep.
+    let (watcher, mut watching) = v4_client(tcp_port, "watcher");
+    watcher
+        .subscribe(HEATER_TOPIC, QoS::AtLeastOnce)
+        .await
+        .expect("subscribe");
     publish_acked(tcp_port, "tester", CONTROL_TOPIC, "ON", false).await;
+    wait_for(
+        &mut watching,
+        "the heater to report ON",
+        |event| match event {
+            Event::Incoming(Packet::Publish(p))
+                if p.topic == HEATER_TOPIC && &p.payload[..] == b"ON" =>
+            {
+                Some(())
+            }
+            _ => None,
+        },
+    )
+    .await;
     broker.stop().await;
 
     // Same ports again at once (reuseaddr); the new broker has no retained state, so a
