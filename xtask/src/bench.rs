@@ -54,6 +54,40 @@ impl Client {
     }
 }
 
+/// What a JavaScript page shows besides counting. Feedboard's page shows what its
+/// origin's `feedboard.json` says instead, so the port chooses its dashboard.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Layout {
+    /// S1–S5: MQTT.js decodes each payload to a number; nothing is drawn.
+    CountOnly,
+    /// S8, S9: one line chart, "Load", on [`TOPIC`].
+    Chart,
+    /// S6, S7: [`dashboard_load`]'s 20 charts and 20 values over its 100 topics.
+    Load,
+}
+
+/// The page of `client` on the static server at `http`, connecting to `broker`.
+fn page_url(client: Client, http: u16, broker: &str, layout: Layout) -> String {
+    // `#` of a filter must be escaped in a query string.
+    let topic = if layout == Layout::Load {
+        "bench/many/%23"
+    } else {
+        TOPIC
+    };
+    let dashboard = match layout {
+        Layout::CountOnly => "",
+        Layout::Chart => "&dashboard=chart",
+        Layout::Load => "&dashboard=load",
+    };
+    match client {
+        Client::Feedboard => format!("http://127.0.0.1:{http}/index.html"),
+        Client::MqttJs => {
+            format!("http://127.0.0.1:{http}/mqttjs.html?url={broker}&topic={topic}{dashboard}")
+        }
+        Client::Raw => format!("http://127.0.0.1:{http}/raw.html?url={broker}&topic={topic}"),
+    }
+}
+
 /// What is measured: issue 6's S1–S3, each for every client.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Scenario {
@@ -220,6 +254,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         "raw.js",
         "mqttjs.html",
         "mqttjs.js",
+        "dashboard.js",
     ] {
         fs::copy(bench_dir.join(page), www.join(page))?;
     }
@@ -249,32 +284,26 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     copy_dir(&www, &www_load)?;
     dashboard_load::write_config(&www_load, &format!("ws://127.0.0.1:{ws_port}"))?;
     let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;
-    let http_port = serve(www)?;
+    let http_port = serve(www.clone())?;
     let http_tls_port = serve(www_tls)?;
     let http_load_port = serve(www_load)?;
     let mut chrome = Chrome::start(temp.path())?;
 
+    let ws_broker = format!("ws://127.0.0.1:{ws_port}");
+    let wss_broker = format!("wss://localhost:{wss_port}");
     let mut results = Vec::new();
     for scenario in Scenario::ALL {
         let qos = scenario.qos();
         let (http, broker) = if scenario.tls() {
-            (http_tls_port, format!("wss://localhost:{wss_port}"))
+            (http_tls_port, &wss_broker)
         } else {
-            (http_port, format!("ws://127.0.0.1:{ws_port}"))
+            (http_port, &ws_broker)
         };
         for run in 0..options.runs {
             // Interleaved: each run starts with the next client.
             for k in 0..Client::ALL.len() {
                 let client = Client::ALL[(run + k) % Client::ALL.len()];
-                let page = match client {
-                    Client::Feedboard => format!("http://127.0.0.1:{http}/index.html"),
-                    Client::MqttJs => {
-                        format!("http://127.0.0.1:{http}/mqttjs.html?url={broker}&topic={TOPIC}")
-                    }
-                    Client::Raw => {
-                        format!("http://127.0.0.1:{http}/raw.html?url={broker}&topic={TOPIC}")
-                    }
-                };
+                let page = page_url(client, http, broker, Layout::CountOnly);
                 print!(
                     "{}, run {}/{}, {:<13} ",
                     scenario.label(),
@@ -343,15 +372,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     for run in 0..options.runs {
         for k in 0..Client::ALL.len() {
             let client = Client::ALL[(run + k) % Client::ALL.len()];
-            let page = match client {
-                Client::Feedboard => format!("http://127.0.0.1:{http_port}/index.html"),
-                Client::MqttJs => format!(
-                    "http://127.0.0.1:{http_port}/mqttjs.html?url=ws://127.0.0.1:{ws_port}&topic={TOPIC}"
-                ),
-                Client::Raw => format!(
-                    "http://127.0.0.1:{http_port}/raw.html?url=ws://127.0.0.1:{ws_port}&topic={TOPIC}"
-                ),
-            };
+            let page = page_url(client, http_port, &ws_broker, Layout::CountOnly);
             print!(
                 "S4 latency, run {}/{}, {:<13} ",
                 run + 1,
@@ -375,16 +396,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let mut paper = Vec::new();
     for k in 0..Client::ALL.len() {
         let client = Client::ALL[k];
-        let broker = format!("wss://localhost:{wss_port}");
-        let page = match client {
-            Client::Feedboard => format!("http://127.0.0.1:{http_tls_port}/index.html"),
-            Client::MqttJs => {
-                format!("http://127.0.0.1:{http_tls_port}/mqttjs.html?url={broker}&topic={TOPIC}")
-            }
-            Client::Raw => {
-                format!("http://127.0.0.1:{http_tls_port}/raw.html?url={broker}&topic={TOPIC}")
-            }
-        };
+        let page = page_url(client, http_tls_port, &wss_broker, Layout::CountOnly);
         print!("S5 the paper's run, {:<13} ", client.name());
         std::io::stdout().flush()?;
         let outcome = latency::measure_paper(&mut chrome, &page, client, &probe, tcp_port);
@@ -399,43 +411,66 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         }
         paper.push(outcome.map_err(|e| (client, e)));
     }
-    println!(
-        "S6 and S7, a dashboard of 20 charts and 20 values under load, then {} messages",
-        dashboard_load::MEMORY_MESSAGES
-    );
-    let under_load = dashboard_load::measure(
-        &mut chrome,
-        &format!("http://127.0.0.1:{http_load_port}/index.html"),
-        &probe,
-        tcp_port,
-    );
-    let app_page = format!("http://127.0.0.1:{http_port}/index.html");
-    println!(
-        "S8, first load: {} fresh loads of the app page",
-        options.runs
-    );
-    let load = page_scenarios::first_load(
-        &mut chrome,
-        &app_page,
-        tcp_port,
-        &dist,
-        &mqtt_js,
-        options.runs,
-    )
-    .map_err(|e| e.to_string());
-    println!(
-        "S9, {}-point series: {} fresh app pages",
-        page_scenarios::BIG_SERIES,
-        options.runs
-    );
-    let redraw = page_scenarios::big_series_redraw(
-        &mut chrome,
-        &app_page,
-        tcp_port,
-        options.runs,
-        FEED_CAPACITY,
-    )
-    .map_err(|e| e.to_string());
+    let mut under_load = Vec::new();
+    for client in Client::ALL {
+        print!(
+            "S6 and S7, 20 charts and 20 values under load, then {} messages, {:<13} ",
+            dashboard_load::MEMORY_MESSAGES,
+            client.name()
+        );
+        std::io::stdout().flush()?;
+        let page = page_url(client, http_load_port, &ws_broker, Layout::Load);
+        let outcome = dashboard_load::measure(&mut chrome, client, &page, &probe, tcp_port);
+        match &outcome {
+            Ok(l) => println!(
+                "received {} of {}, then {}",
+                l.received, l.published, l.memory_received
+            ),
+            Err(e) => println!("not measured: {e}"),
+        }
+        under_load.push((client, outcome));
+    }
+    println!("S8, first load: {} fresh loads of each page", options.runs);
+    let www_files =
+        |names: &[&str]| -> Vec<PathBuf> { names.iter().map(|name| www.join(name)).collect() };
+    let first_pages = vec![
+        (
+            Client::Feedboard,
+            page_url(Client::Feedboard, http_port, &ws_broker, Layout::Chart),
+            page_scenarios::app_files(&dist)?,
+        ),
+        (
+            Client::MqttJs,
+            page_url(Client::MqttJs, http_port, &ws_broker, Layout::Chart),
+            www_files(&[
+                "mqttjs.html",
+                "counter.js",
+                "mqtt.min.js",
+                "dashboard.js",
+                "mqttjs.js",
+            ]),
+        ),
+        (
+            Client::Raw,
+            page_url(Client::Raw, http_port, &ws_broker, Layout::Chart),
+            www_files(&["raw.html", "counter.js", "raw.js"]),
+        ),
+    ];
+    let load = page_scenarios::first_load(&mut chrome, &first_pages, tcp_port, options.runs)
+        .map_err(|e| e.to_string());
+    let mut redraws = Vec::new();
+    for client in [Client::Feedboard, Client::MqttJs] {
+        println!(
+            "S9, {}-point series: {} fresh pages, {}",
+            page_scenarios::BIG_SERIES,
+            options.runs,
+            client.name()
+        );
+        let page = page_url(client, http_port, &ws_broker, Layout::Chart);
+        let redraw = page_scenarios::big_series_redraw(&mut chrome, &page, tcp_port, options.runs)
+            .map_err(|e| e.to_string());
+        redraws.push((client, redraw));
+    }
     chrome.close();
 
     let table = table(&results, options.messages);
@@ -447,7 +482,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     println!("{}", latency::table(&latencies));
     println!("{}", latency::paper_table(&paper));
     println!("{}", dashboard_load::tables(&under_load));
-    println!("{}", page_scenarios::tables(&load, &redraw));
+    println!("{}", page_scenarios::tables(&load, &redraws));
     let out = repo.join("target").join("bench");
     fs::create_dir_all(&out)?;
     let json_path = out.join("results.json");
@@ -618,7 +653,34 @@ fn wait_until_subscribed(
     tcp_port: u16,
 ) -> std::result::Result<Publisher, String> {
     let e = |e: Error| e.to_string();
-    // The page is up and its client has a socket (Feedboard: the counter is on screen).
+    wait_until_ready(chrome, s, client, probe)?;
+
+    // Subscribed for real: a probe message published now reaches the page.
+    let mut publisher = Publisher::connect(tcp_port).map_err(e)?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        publisher.publish_qos0(0).map_err(e)?;
+        thread::sleep(Duration::from_millis(100));
+        let changes = chrome.evaluate(s, "bench.changes").map_err(e)?;
+        if changes.as_f64().unwrap_or(0.0) > 0.0 {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("timed out: probe messages never reached the page".into());
+        }
+    }
+    Ok(publisher)
+}
+
+/// Waits until the page is up and its client has a socket (Feedboard: the counter is
+/// on screen and `probe` installed `window.bench` over it).
+fn wait_until_ready(
+    chrome: &mut Chrome,
+    s: Option<&str>,
+    client: Client,
+    probe: &str,
+) -> std::result::Result<(), String> {
+    let e = |e: Error| e.to_string();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if client == Client::Feedboard {
@@ -650,22 +712,7 @@ fn wait_until_subscribed(
         }
         thread::sleep(Duration::from_millis(100));
     }
-
-    // Subscribed for real: a probe message published now reaches the page.
-    let mut publisher = Publisher::connect(tcp_port).map_err(e)?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        publisher.publish_qos0(0).map_err(e)?;
-        thread::sleep(Duration::from_millis(100));
-        let changes = chrome.evaluate(s, "bench.changes").map_err(e)?;
-        if changes.as_f64().unwrap_or(0.0) > 0.0 {
-            break;
-        }
-        if Instant::now() > deadline {
-            return Err("timed out: probe messages never reached the page".into());
-        }
-    }
-    Ok(publisher)
+    Ok(())
 }
 
 /// Self time per function of a CDP CPU profile, the `top` heaviest, as text.
