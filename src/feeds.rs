@@ -6,9 +6,12 @@
 pub mod decode;
 pub mod image_payload;
 pub mod number_text;
+pub mod packed_number;
 pub mod ring;
+pub mod sample_ring;
 pub mod store;
 
 pub use decode::{decode, DecodeError, Decoded, Decoding, JsonQuery, Part, Read, Value};
 pub use ring::Ring;
+pub use sample_ring::SampleRing;
 pub use store::{Feed, FeedId, FeedStore, KeptImage, KeptText, Sample};

@@ -29,9 +29,9 @@ impl BoundBlock {
     }
 }
 
-/// Samples kept per feed: a 24 h chart at one sample every 2 s, in up to 43 200 × 32 bytes
-/// (1.4 MiB; rings grow as samples come). Bounded, but loosely for many busy feeds:
-/// see docs/performance.md, S7.
+/// Samples kept per feed: a 24 h chart at one sample every 2 s, in about 43 200 × 8
+/// bytes (350 KiB; chunks are allocated as samples come): see
+/// [`crate::feeds::SampleRing`] and docs/performance.md, S7.
 pub const FEED_CAPACITY: usize = 43_200;
 
 /// Samples kept per feed that no chart reads: the latest value, and enough recent

@@ -14,8 +14,8 @@ pub type Point = (f64, f64);
 ///
 /// Walks the ring newest first and stops at the window's start, keeping at most four
 /// points per column: nothing proportional to the number of samples is allocated.
-pub fn window_points<'a>(
-    samples: impl DoubleEndedIterator<Item = &'a Sample>,
+pub fn window_points(
+    samples: impl DoubleEndedIterator<Item = Sample>,
     now_ms: f64,
     window_secs: f64,
     columns: usize,
@@ -144,7 +144,7 @@ pub fn stepped(points: &[Point]) -> Vec<Point> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feeds::{Ring, Value};
+    use crate::feeds::{SampleRing, Value};
 
     fn sample(time_ms: f64, v: f64) -> Sample {
         Sample {
@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn only_samples_inside_the_window_are_drawn_relative_to_now() {
-        let mut ring = Ring::new(10);
+        let mut ring = SampleRing::new(10);
         for (t, v) in [(0.0, 1.0), (50_000.0, 2.0), (90_000.0, 3.0)] {
             ring.push(sample(t, v));
         }
@@ -166,7 +166,7 @@ mod tests {
 
     #[test]
     fn fifty_thousand_samples_decimate_to_four_per_column_and_keep_the_peaks() {
-        let mut ring = Ring::new(50_000);
+        let mut ring = SampleRing::new(50_000);
         for i in 0..50_000 {
             let v = match i {
                 25_000 => 1000.0,
@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_column_keeps_its_first_min_max_and_last_in_time_order() {
-        let mut ring = Ring::new(10);
+        let mut ring = SampleRing::new(10);
         // One column of 10 s: values 5, 9, 1, 4 at t = 1..4 s.
         for (t, v) in [(1000.0, 5.0), (2000.0, 9.0), (3000.0, 1.0), (4000.0, 4.0)] {
             ring.push(sample(t, v));
@@ -208,7 +208,7 @@ mod tests {
 
     #[test]
     fn sparse_samples_are_all_kept() {
-        let mut ring = Ring::new(10);
+        let mut ring = SampleRing::new(10);
         for (t, v) in [(1000.0, 5.0), (5000.0, 9.0), (9000.0, 1.0)] {
             ring.push(sample(t, v));
         }

@@ -2,7 +2,7 @@
 //! series' sample nearest to it, in words.
 
 use super::number_format::with_unit;
-use crate::feeds::{Ring, Sample};
+use crate::feeds::{Sample, SampleRing};
 
 /// Left and right margins of the plotted area in CSS pixels, as the chart draws it:
 /// the frame's margin, plus the y labels (and the y axis's name, when it has one).
@@ -49,7 +49,7 @@ impl PlotArea {
 
 /// The sample nearest in time to `at_ms` (wall-clock milliseconds): a binary search of
 /// the ring, which is in arrival order.
-pub fn nearest(samples: &Ring<Sample>, at_ms: f64) -> Option<&Sample> {
+pub fn nearest(samples: &SampleRing, at_ms: f64) -> Option<Sample> {
     let after = samples.partition_point(|s| s.time_ms < at_ms);
     let later = samples.get(after);
     let earlier = after.checked_sub(1).and_then(|i| samples.get(i));
@@ -107,8 +107,8 @@ mod tests {
     use super::*;
     use crate::feeds::Value;
 
-    fn ring(times: &[f64]) -> Ring<Sample> {
-        let mut ring = Ring::new(16);
+    fn ring(times: &[f64]) -> SampleRing {
+        let mut ring = SampleRing::new(16);
         for (i, &time_ms) in times.iter().enumerate() {
             ring.push(Sample {
                 time_ms,

@@ -222,14 +222,14 @@ pub fn age_text(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feeds::{Ring, Sample, Value};
+    use crate::feeds::{Sample, SampleRing, Value};
 
-    fn timing_of<'a>(samples: impl DoubleEndedIterator<Item = &'a Sample>) -> FeedTiming {
+    fn timing_of(samples: impl DoubleEndedIterator<Item = Sample>) -> FeedTiming {
         FeedTiming::of(samples.map(|s| (s.time_ms, s.retained)))
     }
 
-    fn ring(times: &[(f64, bool)]) -> Ring<Sample> {
-        let mut ring = Ring::new(100);
+    fn ring(times: &[(f64, bool)]) -> SampleRing {
+        let mut ring = SampleRing::new(100);
         for &(time_ms, retained) in times {
             ring.push(Sample {
                 time_ms,
@@ -240,7 +240,7 @@ mod tests {
         ring
     }
 
-    fn live(times: &[f64]) -> Ring<Sample> {
+    fn live(times: &[f64]) -> SampleRing {
         ring(&times.iter().map(|&t| (t, false)).collect::<Vec<_>>())
     }
 

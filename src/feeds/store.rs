@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::decode::{decode, Decoded, Decoding};
 use super::image_payload::ImageSource;
-use super::{Ring, Value};
+use super::{Ring, SampleRing, Value};
 
 /// Index of a feed in its store. Stable for the store's lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,7 +69,7 @@ pub struct Feed {
     filter: String,
     decoding: Decoding,
     /// Numbers and on/off states.
-    samples: Ring<Sample>,
+    samples: SampleRing,
     /// Texts, for a feed read as text.
     texts: Ring<KeptText>,
     /// Only the newest image: one can be half a megabyte.
@@ -89,12 +89,12 @@ impl Feed {
     }
 
     /// Recent samples, oldest first, bounded by the feed's capacity.
-    pub fn samples(&self) -> &Ring<Sample> {
+    pub fn samples(&self) -> &SampleRing {
         &self.samples
     }
 
     /// The newest sample.
-    pub fn latest(&self) -> Option<&Sample> {
+    pub fn latest(&self) -> Option<Sample> {
         self.samples.last()
     }
 
@@ -182,7 +182,7 @@ impl FeedStore {
         self.feeds.push(Feed {
             filter: filter.to_owned(),
             decoding,
-            samples: Ring::new(capacity),
+            samples: SampleRing::new(capacity),
             texts: Ring::new(capacity.min(MAX_KEPT_TEXTS)),
             image: None,
             last_error: None,
