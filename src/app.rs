@@ -6,6 +6,7 @@ mod dashboard_picker;
 mod dashboards_handle;
 mod feeds_context;
 mod open_dashboard;
+mod publish_console;
 mod refusals;
 mod shared_link;
 mod startup_load;

@@ -10,6 +10,7 @@ pub mod blocks;
 pub mod connection;
 pub mod dashboards;
 pub mod feeds;
+pub mod publish;
 pub mod wizard;
 
 /// Mounts the app on `<body>`.

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::feeds_context::FeedsContext;
+use super::publish_console::PublishConsole;
 use super::{ConnectionForm, Dashboards, Refusals, Traffic};
 use crate::blocks::Liveness;
 use crate::connection::{Connection, ConnectionSettings};
@@ -57,6 +58,7 @@ pub fn OpenDashboard(
         dashboards.with(|l| l.entry(id).is_none_or(|e| e.dashboard.blocks.is_empty()))
     });
     let editing = RwSignal::new(false);
+    let publishing = RwSignal::new(false);
     let wizard = RwSignal::new(None::<WizardTask>);
     let on_edit = Callback::new(move |index: usize| wizard.set(Some(WizardTask::Edit(index))));
 
@@ -73,6 +75,14 @@ pub fn OpenDashboard(
             <button type="button" on:click=move |_| wizard.set(Some(WizardTask::Add))>
                 "Add block"
             </button>
+            <button type="button" aria-expanded=move || publishing.get().to_string()
+                aria-controls="publish-console"
+                on:click=move |_| publishing.update(|p| *p = !*p)>
+                "Publish console"
+            </button>
+        </div>
+        <div id="publish-console" hidden=move || !publishing.get()>
+            <PublishConsole connection />
         </div>
         {move || wizard.get().map(|task| view! {
             <BlockWizard task id dashboards feeds connection liveness

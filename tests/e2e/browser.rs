@@ -121,6 +121,16 @@ impl Browser {
         self.client.screenshot().await.expect("no screenshot")
     }
 
+    /// Writes the viewport, scrolled to `selector`, to `FEEDBOARD_SCREENSHOT_DIR/name`
+    /// when that is set: pictures to look at, not assertions.
+    pub async fn screenshot_if_asked(&self, selector: &str, name: &str) {
+        if let Some(dir) = std::env::var_os("FEEDBOARD_SCREENSHOT_DIR") {
+            self.scroll_to(selector).await;
+            let path = std::path::PathBuf::from(dir).join(name);
+            std::fs::write(path, self.screenshot().await).expect("cannot write the screenshot");
+        }
+    }
+
     /// The element with `role` whose accessible name matches `name`, waiting for it.
     pub async fn find_by_role(&self, role: &str, name: impl Into<Name<'_>>) -> Element {
         find_by_role(&self.client, role, name).await

@@ -32,6 +32,7 @@ mod mosquitto;
 mod payload_parts;
 mod peer;
 mod proxy;
+mod publish_console;
 mod support;
 mod wizard;
 

@@ -60,16 +60,6 @@ async fn wait_for_titles(browser: &Browser, expected: &[&str]) {
     .await;
 }
 
-/// Writes the viewport, scrolled to `selector`, to `FEEDBOARD_SCREENSHOT_DIR/name` when
-/// that is set.
-async fn screenshot(browser: &Browser, selector: &str, name: &str) {
-    if let Some(dir) = std::env::var_os("FEEDBOARD_SCREENSHOT_DIR") {
-        browser.scroll_to(selector).await;
-        let path = std::path::PathBuf::from(dir).join(name);
-        std::fs::write(path, browser.screenshot().await).expect("cannot write the screenshot");
-    }
-}
-
 /// Wait until the wizard shows an alert containing `text`.
 async fn wait_for_wizard_alert(browser: &Browser, text: &str) {
     eventually(&format!("the wizard to say {text:?}"), || async {
@@ -165,7 +155,9 @@ fn a_block_made_in_the_wizard_previews_then_shows_its_feed_and_survives_a_reload
         // Usable on a phone: nothing scrolls sideways.
         browser.resize(360, 900).await;
         crate::blocks::assert_no_horizontal_scrolling(browser).await;
-        screenshot(browser, ".wizard", "wizard-phone.png").await;
+        browser
+            .screenshot_if_asked(".wizard", "wizard-phone.png")
+            .await;
         click(browser, "button", "Create block").await;
 
         // The block is on the dashboard, live.
@@ -268,7 +260,9 @@ fn blocks_are_moved_resized_edited_and_deleted_with_the_keyboard() {
 
         browser.resize(360, 900).await;
         crate::blocks::assert_no_horizontal_scrolling(browser).await;
-        screenshot(browser, ".blocks", "layout-editor-phone.png").await;
+        browser
+            .screenshot_if_asked(".blocks", "layout-editor-phone.png")
+            .await;
 
         // What the page saved is the edited dashboard.
         let saved = browser
