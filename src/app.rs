@@ -4,6 +4,7 @@
 mod connection_form;
 mod dashboard_picker;
 mod dashboards_handle;
+mod explorer;
 mod feeds_context;
 mod open_dashboard;
 mod publish_console;

@@ -6,6 +6,7 @@ mod clock;
 pub mod delivery;
 pub mod describe;
 pub mod driver;
+pub(crate) mod exploring;
 mod inlet;
 pub mod settings;
 pub mod startup;

@@ -9,6 +9,7 @@ pub mod app;
 pub mod blocks;
 pub mod connection;
 pub mod dashboards;
+pub mod explorer;
 pub mod feeds;
 pub mod publish;
 pub mod wizard;

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::explorer::TopicExplorer;
 use super::feeds_context::FeedsContext;
 use super::publish_console::PublishConsole;
 use super::{ConnectionForm, Dashboards, Refusals, Traffic};
@@ -59,6 +60,7 @@ pub fn OpenDashboard(
     });
     let editing = RwSignal::new(false);
     let publishing = RwSignal::new(false);
+    let exploring = RwSignal::new(false);
     let wizard = RwSignal::new(None::<WizardTask>);
     let on_edit = Callback::new(move |index: usize| wizard.set(Some(WizardTask::Edit(index))));
 
@@ -80,10 +82,16 @@ pub fn OpenDashboard(
                 on:click=move |_| publishing.update(|p| *p = !*p)>
                 "Publish console"
             </button>
+            <button type="button" aria-expanded=move || exploring.get().to_string()
+                on:click=move |_| exploring.update(|e| *e = !*e)>
+                "Topic explorer"
+            </button>
         </div>
         <div id="publish-console" hidden=move || !publishing.get()>
             <PublishConsole connection />
         </div>
+        // Mounted only while open: closing it ends its subscription.
+        {move || exploring.get().then(|| view! { <TopicExplorer connection /> })}
         {move || wizard.get().map(|task| view! {
             <BlockWizard task id dashboards feeds connection liveness
                 on_close=Callback::new(move |()| wizard.set(None)) />

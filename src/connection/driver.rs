@@ -22,10 +22,12 @@ use super::adafruit::AdafruitNames;
 use super::clock::Clock;
 use super::delivery::Delivery;
 use super::describe;
+use super::exploring::Exploring;
 use super::inlet::{FrameHandler, InletSlot};
 use super::subscription_ids::SubscriptionIds;
 use super::turn_end::TurnEndTimer;
 use super::{BrokerUrl, ConnectionSettings, ConnectionStatus};
+use crate::explorer::TopicTree;
 use crate::feeds::{FeedId, FeedStore};
 use rustc_hash::FxHashMap;
 
@@ -100,6 +102,7 @@ impl Connection {
             },
             deliveries: FxHashMap::default(),
             taps: Vec::new(),
+            exploring: None,
             v5: false,
             unsubscribed: Vec::new(),
             subscription_ids: SubscriptionIds::default(),
@@ -252,6 +255,61 @@ impl Connection {
     }
 }
 
+impl Connection {
+    /// Subscribes to `filter` (now, or when connected; again after every new
+    /// connection) and notes every message matching it in `tree`, whatever the feeds
+    /// read: the topic explorer. Replaces the explorer's previous filter (see
+    /// [`Connection::stop_exploring`]). An invalid filter is refused with the rule.
+    pub fn explore(&self, filter: &str, tree: Rc<RefCell<TopicTree>>) -> Result<(), String> {
+        validate_topic_filter(filter).map_err(|e| format!("{filter:?}: {e}"))?;
+        self.stop_exploring();
+        let driver = self.driver.get_value();
+        let result = {
+            let mut d = driver.borrow_mut();
+            d.exploring = Some(Exploring {
+                filter: filter.to_owned(),
+                tree,
+            });
+            d.subscribe_filters(vec![filter.to_owned()])
+        };
+        Driver::pump(&driver, Flush::Now);
+        result
+    }
+
+    /// Stops the explorer: its filter is unsubscribed unless a feed or a tap reads it
+    /// too (a busy `#` should not keep flowing into a page that no longer shows it).
+    pub fn stop_exploring(&self) {
+        // Called from the explorer's cleanup, which may run as the whole dashboard (and
+        // this connection) goes away.
+        let Some(driver) = self.driver.try_get_value() else {
+            return;
+        };
+        {
+            let mut d = driver.borrow_mut();
+            let Some(exploring) = d.exploring.take() else {
+                return;
+            };
+            let filter = exploring.filter;
+            let still_read = d.store.borrow().filters().contains(&filter)
+                || d.taps.iter().any(|(f, _)| *f == filter);
+            if still_read {
+                return;
+            }
+            d.unsubscribed.retain(|f| *f != filter);
+            if d.session.broker_capabilities().is_some() {
+                let now = d.clock.now();
+                let wire = match &d.adafruit {
+                    Some(names) => names.wire(&filter).into_owned(),
+                    None => filter,
+                };
+                // Only fails for an invalid filter, which `explore` refused.
+                let _ = d.session.unsubscribe(now, vec![wire]);
+            }
+        }
+        Driver::pump(&driver, Flush::Now);
+    }
+}
+
 /// Told once what became of a publish.
 type AnswerListener = Box<dyn FnOnce(Delivery)>;
 
@@ -320,6 +378,8 @@ struct Driver {
     deliveries: FxHashMap<u16, AnswerListener>,
     /// Who wants the raw messages of a filter (request/response), beside the store.
     taps: Vec<(String, MessageTap)>,
+    /// The topic explorer's filter and tree, while it is open.
+    exploring: Option<Exploring>,
     /// The session speaks MQTT 5 (set per Connect press).
     v5: bool,
     /// Filters to subscribe to once connected: the broker's CONNACK says whether it
@@ -391,8 +451,15 @@ impl Driver {
         let mut filters = filters;
         let bound = self.store.borrow().filters();
         let tapped = self.taps.iter().map(|(filter, _)| filter);
+        let explored = self.exploring.iter().map(|e| &e.filter);
         let notices = adafruit.iter().flat_map(AdafruitNames::notice_filters);
-        for filter in bound.iter().chain(tapped).cloned().chain(notices) {
+        for filter in bound
+            .iter()
+            .chain(tapped)
+            .chain(explored)
+            .cloned()
+            .chain(notices)
+        {
             let filter = &filter;
             if !filters.contains(filter) {
                 filters.push(filter.clone());
@@ -580,6 +647,9 @@ impl Driver {
                     }
                 }
                 drop(store);
+                if let Some(exploring) = &self.exploring {
+                    exploring.ingest(&message, time_ms, |f| subscription_ids.is_for(ids, f));
+                }
                 for (filter, tap) in &self.taps {
                     if filter_matches(filter, &message.topic)
                         && subscription_ids.is_for(ids, filter)

@@ -26,6 +26,7 @@ mod dashboards;
 mod demo_broker_restart;
 mod demo_process;
 mod device_api;
+mod explorer;
 mod hostile;
 mod indicators;
 mod mosquitto;

@@ -1,0 +1,9 @@
+//! The topic explorer's model: what arrived under the explorer's filter, as a tree of
+//! topic levels (see [`tree`]), and the ways a payload is shown ([`payload_view`]). The
+//! explorer panel is `app::explorer`.
+
+pub mod payload_view;
+pub mod tree;
+
+pub use payload_view::{PayloadView, Shown};
+pub use tree::{LastMessage, Node, NodeId, TopicTree, MAX_KEPT_PAYLOAD, MAX_TOPICS};

@@ -1,0 +1,178 @@
+//! The topic explorer against Mosquitto: a separate client publishes to two thousand
+//! topics and the explorer counts every one, lists them in a virtualised tree (few rows
+//! in the page whatever the number of topics), finds one by search and shows its last
+//! message; a binary payload is shown as hex with a note, and MQTT 5 properties listed.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use fantoccini::Locator;
+use mqtt_session::{ConnectOptions, MessageProperties, ProtocolVersion, QoS};
+use serde_json::json;
+
+use crate::browser::{type_into, Browser};
+use crate::conformance::driver::Client;
+use crate::mosquitto::ALICE;
+use crate::{connect_with_form, run, wait_until_connected, Setup};
+
+const TOPICS: usize = 2000;
+
+async fn press(browser: &Browser, role: &str, name: &str) {
+    browser
+        .find_by_role(role, name)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot click the {role} {name}: {e}"));
+}
+
+/// Connects the page, opens the explorer and explores `filter`.
+async fn explore(setup: &Setup, protocol: &str, filter: &str) {
+    let browser = &setup.browser;
+    connect_with_form(browser, &setup.ws_url(), protocol, ALICE.0, ALICE.1).await;
+    wait_until_connected(browser).await;
+    press(browser, "button", "Topic explorer").await;
+    let field = browser.find_by_role("textbox", "Filter").await;
+    type_into(&field, filter).await;
+    press(browser, "button", "Explore").await;
+    browser
+        .wait_for_text("status", "Explorer summary", "exploring", |t| {
+            t.starts_with(&format!("Exploring {filter}"))
+        })
+        .await;
+}
+
+fn empty_dashboard() -> serde_json::Value {
+    json!({ "version": 1, "title": "Explore", "blocks": [] })
+}
+
+#[test]
+fn two_thousand_topics_are_counted_listed_found_and_shown() {
+    run(async {
+        let setup = Setup::start_with_dashboard(empty_dashboard()).await;
+        let browser = &setup.browser;
+        explore(&setup, "3.1.1", "alice/f/x/#").await;
+
+        let mut publisher = setup.peer("many-topics").await;
+        let mut messages = 0;
+        for i in 0..TOPICS {
+            // Topic i gets i % 3 + 1 messages; the last one says which it was.
+            for k in 0..=i % 3 {
+                publisher
+                    .publish(&format!("alice/f/x/dev{i}"), &format!("{i}.{k}"), false)
+                    .await;
+                messages += 1;
+            }
+        }
+        let expected = format!("{TOPICS} topics, {messages} messages");
+        browser
+            .wait_for_text("status", "Explorer summary", &expected, |t| {
+                t.contains(&expected)
+            })
+            .await;
+
+        // One branch at first; opened, two thousand rows — of which only a screenful
+        // (and a few around it) are in the page.
+        browser
+            .wait_for_description("button", "alice", "the branch's counts", |d| {
+                d.contains(&format!("{TOPICS} topics, {messages} msgs below"))
+            })
+            .await;
+        for level in ["alice", "alice/f", "alice/f/x"] {
+            press(browser, "button", &format!("Open {level}")).await;
+        }
+        browser.find_by_role("button", "alice/f/x/dev0").await;
+        browser
+            .screenshot_if_asked(".explorer", "explorer.png")
+            .await;
+        let in_page = browser
+            .client
+            .find_all(Locator::Css(".explorer-row"))
+            .await
+            .expect("cannot list the rows")
+            .len();
+        assert!(
+            (10..=40).contains(&in_page),
+            "{in_page} rows in the page for {} listed",
+            TOPICS + 3
+        );
+
+        // Found by search, with its count and last value.
+        let search = browser.find_by_role("searchbox", "Search topics").await;
+        type_into(&search, "dev1234").await;
+        browser
+            .wait_for_description("button", "alice/f/x/dev1234", "its count", |d| {
+                d.contains("1234.1") && d.contains("2 msgs")
+            })
+            .await;
+        press(browser, "button", "alice/f/x/dev1234").await;
+        browser
+            .wait_for_text("region", "Selected topic", "the last message", |t| {
+                t.contains("alice/f/x/dev1234") && t.contains("1234.1") && t.contains("Messages")
+            })
+            .await;
+        browser
+            .screenshot_if_asked(".explorer-details", "explorer-details.png")
+            .await;
+        press(browser, "radio", "Hex").await;
+        browser
+            .wait_for_text("region", "Selected topic", "the payload in hex", |t| {
+                t.contains("00000000  31 32 33 34 2e 31")
+            })
+            .await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn a_binary_payload_shows_as_hex_and_mqtt_5_properties_are_listed() {
+    run(async {
+        let setup = Setup::start_with_dashboard(empty_dashboard()).await;
+        let browser = &setup.browser;
+        explore(&setup, "5", "alice/f/x/#").await;
+
+        let addr = SocketAddr::from(([127, 0, 0, 1], setup.broker_tcp_port()));
+        let options = ConnectOptions {
+            version: ProtocolVersion::V5,
+            client_id: "binary-sender".into(),
+            username: Some(ALICE.0.into()),
+            password: Some(ALICE.1.into()),
+            keep_alive: Duration::from_secs(60),
+            ..ConnectOptions::default()
+        };
+        let (mut sender, _) = Client::connect("binary-sender", addr, options).await;
+        let properties = MessageProperties {
+            content_type: Some("application/octet-stream".into()),
+            user_properties: vec![("source".into(), "e2e".into())],
+            ..MessageProperties::default()
+        };
+        sender
+            .publish(
+                "alice/f/x/blob",
+                Bytes::from_static(&[0xff, 0x00, 0x41]),
+                QoS::AtLeastOnce,
+                false,
+                properties,
+            )
+            .await;
+        press(browser, "button", "Open alice").await;
+        press(browser, "button", "Open alice/f").await;
+        press(browser, "button", "Open alice/f/x").await;
+        browser
+            .wait_for_description("button", "alice/f/x/blob", "binary", |d| {
+                d.contains("binary, 3 bytes")
+            })
+            .await;
+        press(browser, "button", "alice/f/x/blob").await;
+        let details = browser
+            .wait_for_text("region", "Selected topic", "hex and properties", |t| {
+                t.contains("Not UTF-8") && t.contains("application/octet-stream")
+            })
+            .await;
+        assert!(details.contains("00000000  ff 00 41"), "{details}");
+        assert!(details.contains("User property source"), "{details}");
+        assert!(details.contains("e2e"), "{details}");
+        setup.browser.close().await;
+    });
+}
