@@ -51,6 +51,8 @@ pub fn BlockWizard(
     connection: Connection,
     liveness: Liveness,
     on_close: Callback<()>,
+    /// A topic to start the feed step with (a block added from the topic explorer).
+    preset_topic: Option<String>,
 ) -> impl IntoView {
     let (draft, step) = match task {
         WizardTask::Add => (None, Step::Type),
@@ -98,7 +100,10 @@ pub fn BlockWizard(
             .into_any();
         }
         match step.get() {
-            Step::Type => view! { <TypeStep draft step on_cancel=on_close /> }.into_any(),
+            Step::Type => {
+                let preset_topic = preset_topic.clone();
+                view! { <TypeStep draft step on_cancel=on_close preset_topic /> }.into_any()
+            }
             Step::Topic => {
                 view! { <TopicStep draft step feeds dashboards on_cancel=on_close /> }.into_any()
             }

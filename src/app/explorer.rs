@@ -60,7 +60,11 @@ impl ExplorerState {
 /// The explorer panel, shown while "Topic explorer" is pressed; closing it stops the
 /// subscription.
 #[component]
-pub fn TopicExplorer(connection: Connection) -> impl IntoView {
+pub fn TopicExplorer(
+    connection: Connection,
+    /// Opens the block wizard with this topic as the new block's feed.
+    on_add_block: Callback<String>,
+) -> impl IntoView {
     let state = ExplorerState {
         tree: StoredValue::new_local(Rc::new(RefCell::new(TopicTree::new()))),
         listed: StoredValue::new(Vec::new()),
@@ -160,7 +164,7 @@ pub fn TopicExplorer(connection: Connection) -> impl IntoView {
                     } />
             </div>
             <TopicRows state />
-            <TopicDetails state />
+            <TopicDetails state on_add_block />
         </section>
     }
 }

@@ -62,6 +62,12 @@ pub fn OpenDashboard(
     let publishing = RwSignal::new(false);
     let exploring = RwSignal::new(false);
     let wizard = RwSignal::new(None::<WizardTask>);
+    // The topic a block is being added for, from the topic explorer.
+    let wizard_topic = RwSignal::new(None::<String>);
+    let add_for_topic = Callback::new(move |topic: String| {
+        wizard_topic.set(Some(topic));
+        wizard.set(Some(WizardTask::Add));
+    });
     let on_edit = Callback::new(move |index: usize| wizard.set(Some(WizardTask::Edit(index))));
 
     view! {
@@ -74,7 +80,10 @@ pub fn OpenDashboard(
                 on:click=move |_| editing.update(|e| *e = !*e)>
                 "Edit layout"
             </button>
-            <button type="button" on:click=move |_| wizard.set(Some(WizardTask::Add))>
+            <button type="button" on:click=move |_| {
+                wizard_topic.set(None);
+                wizard.set(Some(WizardTask::Add));
+            }>
                 "Add block"
             </button>
             <button type="button" aria-expanded=move || publishing.get().to_string()
@@ -91,9 +100,10 @@ pub fn OpenDashboard(
             <PublishConsole connection />
         </div>
         // Mounted only while open: closing it ends its subscription.
-        {move || exploring.get().then(|| view! { <TopicExplorer connection /> })}
+        {move || exploring.get().then(|| view! { <TopicExplorer connection on_add_block=add_for_topic /> })}
         {move || wizard.get().map(|task| view! {
             <BlockWizard task id dashboards feeds connection liveness
+                preset_topic=wizard_topic.get_untracked()
                 on_close=Callback::new(move |()| wizard.set(None)) />
         })}
         <DashboardView id dashboards feeds connection liveness editing on_edit />

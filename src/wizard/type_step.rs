@@ -13,6 +13,8 @@ pub fn TypeStep(
     draft: RwSignal<Option<Draft>>,
     step: RwSignal<Step>,
     on_cancel: Callback<()>,
+    /// The topic the feed step starts with, if the wizard was opened for one.
+    preset_topic: Option<String>,
 ) -> impl IntoView {
     let chosen = RwSignal::new(draft.get_untracked().map(|d| d.kind.key));
     let problem = RwSignal::new(None::<&'static str>);
@@ -42,7 +44,11 @@ pub fn TypeStep(
             return;
         };
         if draft.with_untracked(|d| d.as_ref().map(|d| d.kind.key)) != Some(kind.key) {
-            draft.set(Some(Draft::new(kind)));
+            let mut fresh = Draft::new(kind);
+            if let (Some(field), Some(topic)) = (kind.topic, preset_topic.as_ref()) {
+                fresh.set(field.key, topic.clone());
+            }
+            draft.set(Some(fresh));
         }
         step.set(if kind.topic.is_some() {
             Step::Topic

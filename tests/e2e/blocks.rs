@@ -33,7 +33,7 @@ async fn connect(setup: &Setup) {
 
 /// Wait until the value block titled `title` (a `group` named "`title`: …") has a name
 /// containing `part`.
-async fn wait_for_value(browser: &Browser, title: &str, part: &str) -> String {
+pub(crate) async fn wait_for_value(browser: &Browser, title: &str, part: &str) -> String {
     let prefix = format!("{title}: ");
     browser
         .wait_for_name("group", Name::Prefix(&prefix), part, |name| {

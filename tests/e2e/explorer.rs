@@ -176,3 +176,35 @@ fn a_binary_payload_shows_as_hex_and_mqtt_5_properties_are_listed() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn a_topic_becomes_a_dashboard_block_from_the_explorer() {
+    run(async {
+        let setup = Setup::start_with_dashboard(empty_dashboard()).await;
+        let browser = &setup.browser;
+        explore(&setup, "3.1.1", "alice/f/x/#").await;
+        let mut sensor = setup.peer("sensor").await;
+        sensor.publish("alice/f/x/temp", "21.5", true).await;
+        for level in ["alice", "alice/f", "alice/f/x"] {
+            press(browser, "button", &format!("Open {level}")).await;
+        }
+        press(browser, "button", "alice/f/x/temp").await;
+        press(browser, "button", "Add to dashboard").await;
+
+        // The wizard, with the topic already in the feed step.
+        browser.find_by_role("heading", "Add a block").await;
+        press(browser, "radio", "Value").await;
+        press(browser, "button", "Next").await;
+        let feed = browser.find_by_role("textbox", "Feed topic").await;
+        assert_eq!(
+            feed.prop("value").await.unwrap().as_deref(),
+            Some("alice/f/x/temp")
+        );
+        press(browser, "button", "Next").await;
+        press(browser, "button", "Create block").await;
+        crate::blocks::wait_for_value(browser, "temp", "21.5").await;
+        sensor.publish("alice/f/x/temp", "22", false).await;
+        crate::blocks::wait_for_value(browser, "temp", "22").await;
+        setup.browser.close().await;
+    });
+}

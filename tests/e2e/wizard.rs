@@ -5,6 +5,7 @@
 use fantoccini::Locator;
 use serde_json::{json, Value};
 
+use crate::blocks::wait_for_value;
 use crate::browser::{self, Browser, Name};
 use crate::mosquitto::ALICE;
 use crate::support::eventually;
@@ -24,14 +25,6 @@ async fn click(browser: &Browser, role: &str, name: &str) {
 async fn type_in(browser: &Browser, label: &str, text: &str) {
     let field = browser.find_by_role("textbox", label).await;
     browser::type_into(&field, text).await;
-}
-
-/// Wait until the value block titled `title` has a name containing `part`.
-async fn wait_for_value(browser: &Browser, title: &str, part: &str) -> String {
-    let prefix = format!("{title}: ");
-    browser
-        .wait_for_name("group", Name::Prefix(&prefix), part, |n| n.contains(part))
-        .await
 }
 
 /// The titles of the open dashboard's blocks, in the order shown.

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use crate::process::{self, error, Error, Result};
 
 mod dashboard_load;
+mod explorer_load;
 mod latency;
 mod native_subscriber;
 mod page_scenarios;
@@ -129,6 +130,17 @@ struct Options {
     /// The app's dashboard blocks (a JSON array) instead of one line chart: to see what
     /// drawing costs, e.g. a toggle whose state topic is the load topic.
     blocks: Option<String>,
+    /// Only these parts (`--only s1,s4,explorer`); empty for all.
+    only: Vec<String>,
+}
+
+/// The parts `--only` can name: S1–S3 run together, as do S6 and S7.
+const PARTS: [&str; 8] = ["s1", "ceiling", "s4", "s5", "s6", "s8", "s9", "explorer"];
+
+impl Options {
+    fn runs_part(&self, part: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|p| p == part)
+    }
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
@@ -138,6 +150,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
         dist: None,
         profile: false,
         blocks: None,
+        only: Vec::new(),
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -155,6 +168,18 @@ fn parse_args(args: &[String]) -> Result<Options> {
                 let json = it.next().ok_or_else(|| error("--blocks needs a JSON array"))?;
                 options.blocks = Some(json.clone());
             }
+            "--only" => {
+                let list = it.next().ok_or_else(|| error("--only needs a list"))?;
+                for part in list.split(',').map(|p| p.trim().to_lowercase()) {
+                    if !PARTS.contains(&part.as_str()) {
+                        return Err(error(format!(
+                            "--only {part:?}: the parts are {}",
+                            PARTS.join(", ")
+                        )));
+                    }
+                    options.only.push(part);
+                }
+            }
             "--dist" => {
                 let dir = it
                     .next()
@@ -163,7 +188,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
             }
             other => {
                 return Err(error(format!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON]"
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer]"
                 )))
             }
         }
@@ -292,7 +317,10 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let ws_broker = format!("ws://127.0.0.1:{ws_port}");
     let wss_broker = format!("wss://localhost:{wss_port}");
     let mut results = Vec::new();
-    for scenario in Scenario::ALL {
+    for scenario in Scenario::ALL
+        .into_iter()
+        .filter(|_| options.runs_part("s1"))
+    {
         let qos = scenario.qos();
         let (http, broker) = if scenario.tls() {
             (http_tls_port, &wss_broker)
@@ -351,7 +379,10 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         }
     }
     let mut ceilings = Vec::new();
-    for qos in [0u8, 1] {
+    for qos in [0u8, 1]
+        .into_iter()
+        .filter(|_| options.runs_part("ceiling"))
+    {
         print!("broker ceiling, QoS {qos}, native subscriber over TCP ");
         std::io::stdout().flush()?;
         match native_subscriber::measure(tcp_port, qos, options.messages) {
@@ -369,7 +400,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         }
     }
     let mut latencies = Vec::new();
-    for run in 0..options.runs {
+    for run in (0..options.runs).filter(|_| options.runs_part("s4")) {
         for k in 0..Client::ALL.len() {
             let client = Client::ALL[(run + k) % Client::ALL.len()];
             let page = page_url(client, http_port, &ws_broker, Layout::CountOnly);
@@ -394,7 +425,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         }
     }
     let mut paper = Vec::new();
-    for k in 0..Client::ALL.len() {
+    for k in (0..Client::ALL.len()).filter(|_| options.runs_part("s5")) {
         let client = Client::ALL[k];
         let page = page_url(client, http_tls_port, &wss_broker, Layout::CountOnly);
         print!("S5 the paper's run, {:<13} ", client.name());
@@ -412,7 +443,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         paper.push(outcome.map_err(|e| (client, e)));
     }
     let mut under_load = Vec::new();
-    for client in Client::ALL {
+    for client in Client::ALL.into_iter().filter(|_| options.runs_part("s6")) {
         print!(
             "S6 and S7, 20 charts and 20 values under load, then {} messages, {:<13} ",
             dashboard_load::MEMORY_MESSAGES,
@@ -456,10 +487,17 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
             www_files(&["raw.html", "counter.js", "raw.js"]),
         ),
     ];
-    let load = page_scenarios::first_load(&mut chrome, &first_pages, tcp_port, options.runs)
-        .map_err(|e| e.to_string());
+    let load = if options.runs_part("s8") {
+        page_scenarios::first_load(&mut chrome, &first_pages, tcp_port, options.runs)
+            .map_err(|e| e.to_string())
+    } else {
+        Ok(Vec::new())
+    };
     let mut redraws = Vec::new();
-    for client in [Client::Feedboard, Client::MqttJs] {
+    for client in [Client::Feedboard, Client::MqttJs]
+        .into_iter()
+        .filter(|_| options.runs_part("s9"))
+    {
         println!(
             "S9, {}-point series: {} fresh pages, {}",
             page_scenarios::BIG_SERIES,
@@ -471,6 +509,18 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
             .map_err(|e| e.to_string());
         redraws.push((client, redraw));
     }
+    let explorer = if options.runs_part("explorer") {
+        println!(
+            "Explorer under load: {} messages over {} topics at {} msg/s",
+            explorer_load::MESSAGES,
+            explorer_load::TOPICS,
+            explorer_load::RATE
+        );
+        let page = page_url(Client::Feedboard, http_port, &ws_broker, Layout::Chart);
+        Some(explorer_load::measure(&mut chrome, &page, tcp_port))
+    } else {
+        None
+    };
     chrome.close();
 
     let table = table(&results, options.messages);
@@ -483,6 +533,9 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     println!("{}", latency::paper_table(&paper));
     println!("{}", dashboard_load::tables(&under_load));
     println!("{}", page_scenarios::tables(&load, &redraws));
+    if let Some(explorer) = &explorer {
+        println!("{}", explorer_load::table(explorer));
+    }
     let out = repo.join("target").join("bench");
     fs::create_dir_all(&out)?;
     let json_path = out.join("results.json");

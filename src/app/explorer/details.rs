@@ -9,7 +9,7 @@ use crate::explorer::{payload_view, PayloadView};
 
 /// Under the rows, when a topic is selected.
 #[component]
-pub fn TopicDetails(state: ExplorerState) -> impl IntoView {
+pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> impl IntoView {
     let view_as = RwSignal::new(PayloadView::Text);
     let details = move || {
         state.version.track();
@@ -49,7 +49,10 @@ pub fn TopicDetails(state: ExplorerState) -> impl IntoView {
         };
         Some(view! {
             <div class="explorer-details" role="region" aria-label="Selected topic">
-                <h3 class="explorer-selected">{topic}</h3>
+                <h3 class="explorer-selected">{topic.clone()}</h3>
+                <button type="button" on:click=move |_| on_add_block.run(topic.clone())>
+                    "Add to dashboard"
+                </button>
                 <dl class="explorer-facts-list">
                     {facts.into_iter().map(|(term, value)| view! { <dt>{term}</dt><dd>{value}</dd> }).collect_view()}
                 </dl>

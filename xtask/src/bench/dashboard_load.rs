@@ -120,29 +120,10 @@ fn run_in(
     }
     thread::sleep(Duration::from_millis(500));
     chrome.evaluate(s, "bench.mark()").map_err(e)?;
-    chrome
-        .evaluate(
-            s,
-            "(() => { window.__frames = []; let last = null; \
-             const tick = (t) => { if (last !== null) __frames.push(t - last); last = t; \
-             if (window.__framesOn) requestAnimationFrame(tick); }; \
-             window.__framesOn = true; requestAnimationFrame(tick); return true; })()",
-        )
-        .map_err(e)?;
+    start_frames(chrome, s)?;
     let published = publisher.publish_spread(RATE * SECONDS, RATE).map_err(e)?;
     let received = wait_for_count(chrome, s, published)?;
-    let frames = chrome
-        .evaluate(
-            s,
-            "(() => { window.__framesOn = false; return __frames; })()",
-        )
-        .map_err(e)?;
-    let frames_ms: Vec<f64> = frames
-        .as_arr()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(Json::as_f64)
-        .collect();
+    let frames_ms = take_frames(chrome, s)?;
 
     let memory_warm = memory(chrome, s)?;
     chrome.evaluate(s, "bench.mark()").map_err(e)?;
@@ -186,8 +167,58 @@ fn wait_for_count(
     }
 }
 
+/// Starts noting the time between animation frames in the page.
+pub fn start_frames(chrome: &mut Chrome, s: Option<&str>) -> std::result::Result<(), String> {
+    chrome
+        .evaluate(
+            s,
+            "(() => { window.__frames = []; let last = null; \
+             const tick = (t) => { if (last !== null) __frames.push(t - last); last = t; \
+             if (window.__framesOn) requestAnimationFrame(tick); }; \
+             window.__framesOn = true; requestAnimationFrame(tick); return true; })()",
+        )
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Stops noting frames; the times between them, in milliseconds.
+pub fn take_frames(chrome: &mut Chrome, s: Option<&str>) -> std::result::Result<Vec<f64>, String> {
+    let frames = chrome
+        .evaluate(
+            s,
+            "(() => { window.__framesOn = false; return __frames; })()",
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(frames
+        .as_arr()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(Json::as_f64)
+        .collect())
+}
+
+/// Frame-time percentiles (nearest rank) p50, p95, p99 and the frames dropped (each
+/// frame time counted in 60 Hz frames beyond the first, rounded).
+pub fn frame_stats(frames_ms: &[f64]) -> (f64, f64, f64, f64) {
+    let mut frames = frames_ms.to_vec();
+    frames.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        if frames.is_empty() {
+            return f64::NAN;
+        }
+        let rank = ((p / 100.0) * frames.len() as f64).ceil() as usize;
+        frames[rank.clamp(1, frames.len()) - 1]
+    };
+    let frame = 1000.0 / 60.0;
+    let dropped: f64 = frames
+        .iter()
+        .map(|d| (d / frame - 0.5).floor().max(0.0))
+        .sum();
+    (pct(50.0), pct(95.0), pct(99.0), dropped)
+}
+
 /// (wasm memory, JS heap in use) in bytes, after a garbage collection.
-fn memory(chrome: &mut Chrome, s: Option<&str>) -> std::result::Result<(f64, f64), String> {
+pub fn memory(chrome: &mut Chrome, s: Option<&str>) -> std::result::Result<(f64, f64), String> {
     let e = |e: Error| e.to_string();
     chrome
         .call("HeapProfiler.collectGarbage", "{}", s)
@@ -213,6 +244,16 @@ impl Publisher {
     /// (`usize::MAX`: as fast as the socket takes them), on a fixed schedule. Returns
     /// how many were written.
     fn publish_spread(&mut self, count: usize, rate: usize) -> Result<usize> {
+        self.publish_spread_over(count, rate, topic)
+    }
+
+    /// As [`Publisher::publish_spread`], message `n` (from 1) going to `topic_of(n)`.
+    pub(super) fn publish_spread_over(
+        &mut self,
+        count: usize,
+        rate: usize,
+        topic_of: impl Fn(usize) -> String,
+    ) -> Result<usize> {
         let start = Instant::now();
         let mut packet = Vec::with_capacity(64);
         let mut batch = Vec::with_capacity(64 * 1024);
@@ -227,7 +268,7 @@ impl Publisher {
             while sent < due && batch.len() < 60 * 1024 {
                 packet.clear();
                 sent += 1;
-                publish_packet(&mut packet, &topic(sent), 0, 0, sent);
+                publish_packet(&mut packet, &topic_of(sent), 0, 0, sent);
                 batch.extend_from_slice(&packet);
             }
             self.stream.write_all(&batch)?;
@@ -264,26 +305,10 @@ pub fn tables(results: &[(Client, std::result::Result<DashboardLoad, String>)]) 
                 continue;
             }
         };
-        let mut frames = load.frames_ms.clone();
-        frames.sort_by(f64::total_cmp);
-        let pct = |p: f64| {
-            if frames.is_empty() {
-                return f64::NAN;
-            }
-            let rank = ((p / 100.0) * frames.len() as f64).ceil() as usize;
-            frames[rank.clamp(1, frames.len()) - 1]
-        };
-        let frame = 1000.0 / 60.0;
-        let dropped: f64 = frames
-            .iter()
-            .map(|d| (d / frame - 0.5).floor().max(0.0))
-            .sum();
+        let (p50, p95, p99, dropped) = frame_stats(&load.frames_ms);
         s6.push_str(&format!(
-            "| {name} | {} | {:.1} / {:.1} / {:.1} | {dropped:.0} | {} | {} | {} |\n",
-            frames.len(),
-            pct(50.0),
-            pct(95.0),
-            pct(99.0),
+            "| {name} | {} | {p50:.1} / {p95:.1} / {p99:.1} | {dropped:.0} | {} | {} | {} |\n",
+            load.frames_ms.len(),
             load.published,
             load.received,
             load.published.saturating_sub(load.received),
