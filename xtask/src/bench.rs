@@ -524,15 +524,28 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     chrome.close();
 
     let table = table(&results, options.messages);
-    println!("\n{table}");
-    println!(
-        "The broker's own ceiling, a native subscriber over TCP on the same machine: {}\n",
-        ceilings.join("; ")
-    );
-    println!("{}", latency::table(&latencies));
-    println!("{}", latency::paper_table(&paper));
-    println!("{}", dashboard_load::tables(&under_load));
-    println!("{}", page_scenarios::tables(&load, &redraws));
+    // The tables of the parts that ran.
+    if options.runs_part("s1") {
+        println!("\n{table}");
+    }
+    if options.runs_part("ceiling") {
+        println!(
+            "The broker's own ceiling, a native subscriber over TCP on the same machine: {}\n",
+            ceilings.join("; ")
+        );
+    }
+    if options.runs_part("s4") {
+        println!("{}", latency::table(&latencies));
+    }
+    if options.runs_part("s5") {
+        println!("{}", latency::paper_table(&paper));
+    }
+    if options.runs_part("s6") {
+        println!("{}", dashboard_load::tables(&under_load));
+    }
+    if options.runs_part("s8") || options.runs_part("s9") {
+        println!("{}", page_scenarios::tables(&load, &redraws));
+    }
     if let Some(explorer) = &explorer {
         println!("{}", explorer_load::table(explorer));
     }
