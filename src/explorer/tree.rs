@@ -15,6 +15,9 @@ pub const MAX_TOPICS: usize = 100_000;
 /// The most bytes of a topic's last payload kept (its full size is noted).
 pub const MAX_KEPT_PAYLOAD: usize = 4096;
 
+/// The most recent messages kept of the one topic the user selected.
+pub const MAX_RECENT: usize = 50;
+
 /// How long a topic's message rate is averaged over.
 const RATE_WINDOW_MS: f64 = 5000.0;
 
@@ -24,6 +27,8 @@ pub type NodeId = usize;
 /// The last message of a topic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LastMessage {
+    /// Which message of its topic it was (the topic's count then, from 1).
+    pub seq: u64,
     /// The first [`MAX_KEPT_PAYLOAD`] bytes.
     pub payload: Vec<u8>,
     /// The payload's full size in bytes.
@@ -95,6 +100,10 @@ pub struct TopicTree {
     changed: bool,
     /// A node was added or opened or closed: the visible rows must be listed again.
     shape_changed: bool,
+    /// The selected topic, whose recent messages are kept (only its: a ring per topic
+    /// would cost 100,000 rings).
+    watched: Option<NodeId>,
+    recent: std::collections::VecDeque<LastMessage>,
 }
 
 impl Default for TopicTree {
@@ -115,6 +124,8 @@ impl TopicTree {
             not_kept: 0,
             changed: false,
             shape_changed: false,
+            watched: None,
+            recent: std::collections::VecDeque::new(),
         }
     }
 
@@ -140,6 +151,7 @@ impl TopicTree {
         };
         let node = &mut self.nodes[id];
         node.messages += 1;
+        let seq = node.messages;
         node.rate.note(time_ms);
         let kept = &payload[..payload.len().min(MAX_KEPT_PAYLOAD)];
         let properties = (!properties.is_empty()).then(|| Box::new(properties.clone()));
@@ -148,6 +160,7 @@ impl TopicTree {
                 // The buffer is reused: no allocation per message once it is big enough.
                 last.payload.clear();
                 last.payload.extend_from_slice(kept);
+                last.seq = seq;
                 last.size = payload.len();
                 last.retained = retained;
                 last.qos = qos;
@@ -156,6 +169,7 @@ impl TopicTree {
             }
             None => {
                 node.last = Some(LastMessage {
+                    seq,
                     payload: kept.to_vec(),
                     size: payload.len(),
                     retained,
@@ -165,12 +179,41 @@ impl TopicTree {
                 });
             }
         }
+        if self.watched == Some(id) {
+            if let Some(last) = &self.nodes[id].last {
+                if self.recent.len() == MAX_RECENT {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(last.clone());
+            }
+        }
         let mut at = Some(id);
         while let Some(i) = at {
             self.nodes[i].messages_below += 1;
             at = self.nodes[i].parent;
         }
         self.changed = true;
+    }
+
+    /// Keeps the recent messages of `id` from now on (and of no other topic), starting
+    /// with its last one; `None` keeps none.
+    pub fn watch(&mut self, id: Option<NodeId>) {
+        if self.watched == id {
+            return;
+        }
+        self.watched = id;
+        self.recent.clear();
+        if let Some(last) = id
+            .and_then(|i| self.nodes.get(i))
+            .and_then(|n| n.last.clone())
+        {
+            self.recent.push_back(last);
+        }
+    }
+
+    /// The watched topic's recent messages, oldest first (at most [`MAX_RECENT`]).
+    pub fn recent(&self) -> &std::collections::VecDeque<LastMessage> {
+        &self.recent
     }
 
     fn add_topic(&mut self, topic: &str) -> NodeId {
@@ -427,6 +470,33 @@ mod tests {
             .collect();
         assert_eq!(found, vec!["home/Kitchen/temp"]);
         assert_eq!(tree.search("temp", 1).len(), 1);
+    }
+
+    #[test]
+    fn only_the_watched_topic_keeps_its_recent_messages() {
+        let mut tree = tree_with(&[("a", "1"), ("b", "x")]);
+        let a = tree.find("a").unwrap();
+        tree.watch(Some(a));
+        let none = MessageProperties::default();
+        for i in 2..=60 {
+            tree.ingest(
+                "a",
+                i.to_string().as_bytes(),
+                false,
+                QoS::AtMostOnce,
+                0.0,
+                &none,
+            );
+            tree.ingest("b", b"y", false, QoS::AtMostOnce, 0.0, &none);
+        }
+        let recent: Vec<Vec<u8>> = tree.recent().iter().map(|m| m.payload.clone()).collect();
+        assert_eq!(recent.len(), MAX_RECENT);
+        assert_eq!(recent.last().unwrap(), b"60");
+        assert_eq!(recent.first().unwrap(), b"11");
+        tree.watch(tree.find("b"));
+        assert_eq!(tree.recent().len(), 1, "starts with b's last message");
+        tree.watch(None);
+        assert!(tree.recent().is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use fantoccini::Locator;
 use mqtt_session::{ConnectOptions, MessageProperties, ProtocolVersion, QoS};
 use serde_json::json;
 
-use crate::browser::{type_into, Browser};
+use crate::browser::{type_into, Browser, Name};
 use crate::conformance::driver::Client;
 use crate::mosquitto::ALICE;
 use crate::{connect_with_form, run, wait_until_connected, Setup};
@@ -112,13 +112,36 @@ fn two_thousand_topics_are_counted_listed_found_and_shown() {
                 t.contains("alice/f/x/dev1234") && t.contains("1234.1") && t.contains("Messages")
             })
             .await;
+        // From now on its messages are kept: the newest is shown, an older one on request.
+        publisher
+            .publish("alice/f/x/dev1234", "1234.2", false)
+            .await;
+        publisher
+            .publish("alice/f/x/dev1234", "1234.3", false)
+            .await;
+        browser
+            .wait_for_text("region", "Selected topic", "the newest message", |t| {
+                t.contains("Message 4,") && t.contains("message 4")
+            })
+            .await;
+        browser
+            .find_by_role("button", Name::Prefix("Message 3,"))
+            .await
+            .click()
+            .await
+            .expect("cannot pick message 3");
+        browser
+            .wait_for_text("region", "Selected topic", "the picked message", |t| {
+                t.contains("message 3")
+            })
+            .await;
         browser
             .screenshot_if_asked(".explorer-details", "explorer-details.png")
             .await;
         press(browser, "radio", "Hex").await;
         browser
             .wait_for_text("region", "Selected topic", "the payload in hex", |t| {
-                t.contains("00000000  31 32 33 34 2e 31")
+                t.contains("00000000  31 32 33 34 2e 32")
             })
             .await;
         setup.browser.close().await;

@@ -1,16 +1,23 @@
-//! The selected topic in full: its last message in the chosen view (text, JSON, hex,
-//! base64), its size, QoS, retained flag and time, its counts, and for MQTT 5 every
-//! property it carried.
+//! The selected topic in full: its recent messages (kept from the moment it was
+//! selected), and the chosen one — the newest unless another is picked — in the chosen
+//! view (text, JSON, hex, base64), with its size, QoS, retained flag, time and, for
+//! MQTT 5, every property it carried.
 
 use leptos::prelude::*;
 
 use super::ExplorerState;
-use crate::explorer::{payload_view, PayloadView};
+use crate::explorer::{payload_view, LastMessage, PayloadView};
 
 /// Under the rows, when a topic is selected.
 #[component]
 pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> impl IntoView {
     let view_as = RwSignal::new(PayloadView::Text);
+    // The message picked from the recent list, by its number; `None` follows the newest.
+    let picked = RwSignal::new(None::<u64>);
+    Effect::new(move || {
+        state.selected.track();
+        picked.set(None);
+    });
     let details = move || {
         state.version.track();
         let id = state.selected.get()?;
@@ -18,35 +25,40 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
         let tree = tree.borrow();
         let node = tree.node(id)?;
         let topic = tree.topic_of(id);
+        let recent = tree.recent();
+        let newest = recent.back().or(node.last.as_ref());
+        let shown_message = picked
+            .get()
+            .and_then(|seq| recent.iter().find(|m| m.seq == seq))
+            .or(newest)
+            .cloned();
         let mut facts: Vec<(&'static str, String)> = vec![
             ("Messages", node.messages.to_string()),
             ("Rate", format!("{:.1} a second", tree.rate_of(id))),
         ];
-        let (shown, properties) = match &node.last {
-            Some(last) => {
-                facts.push(("Size", format!("{} bytes", last.size)));
-                facts.push(("QoS", qos_text(last.qos).to_owned()));
+        let recent_items: Vec<(u64, String)> = recent
+            .iter()
+            .rev()
+            .map(|m| (m.seq, recent_label(m)))
+            .collect();
+        let (shown, properties) = match &shown_message {
+            Some(message) => {
+                facts.push(("Shown", format!("message {}", message.seq)));
+                facts.push(("Size", format!("{} bytes", message.size)));
+                facts.push(("QoS", qos_text(message.qos).to_owned()));
                 facts.push((
                     "Retained",
-                    if last.retained { "yes" } else { "no" }.to_owned(),
+                    if message.retained { "yes" } else { "no" }.to_owned(),
                 ));
-                facts.push(("Received", time_text(last.time_ms)));
-                let mut shown = payload_view::show(&last.payload, view_as.get());
-                if last.size > last.payload.len() {
-                    let cut = format!(
-                        "Showing the first {} of {} bytes.",
-                        last.payload.len(),
-                        last.size
-                    );
-                    shown.note = Some(match shown.note {
-                        Some(note) => format!("{note} {cut}"),
-                        None => cut,
-                    });
-                }
-                (Some(shown), last.properties.as_deref().map(property_lines))
+                facts.push(("Received", time_text(message.time_ms)));
+                (
+                    Some(shown_payload(message, view_as.get())),
+                    message.properties.as_deref().map(property_lines),
+                )
             }
             None => (None, None),
         };
+        let newest_seq = newest.map(|m| m.seq);
         Some(view! {
             <div class="explorer-details" role="region" aria-label="Selected topic">
                 <h3 class="explorer-selected">{topic.clone()}</h3>
@@ -58,7 +70,7 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
                 </dl>
                 {shown.map(|shown| view! {
                     <fieldset class="payload-format">
-                        <legend>"Show the last payload as"</legend>
+                        <legend>"Show the payload as"</legend>
                         {PayloadView::ALL.into_iter().map(|v| view! {
                             <label>
                                 <input type="radio" name="explorer-view"
@@ -69,7 +81,7 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
                         }).collect_view()}
                     </fieldset>
                     {shown.note.map(|note| view! { <p class="hint">{note}</p> })}
-                    <pre class="explorer-payload" aria-label="Last payload">{shown.text}</pre>
+                    <pre class="explorer-payload">{shown.text}</pre>
                 })}
                 {properties.map(|lines| view! {
                     <h4>"MQTT 5 properties"</h4>
@@ -77,10 +89,53 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
                         {lines.into_iter().map(|(term, value)| view! { <dt>{term}</dt><dd>{value}</dd> }).collect_view()}
                     </dl>
                 })}
+                <h4 id="explorer-recent-title">"Recent messages (since selected, newest first)"</h4>
+                <ol class="explorer-recent" aria-labelledby="explorer-recent-title">
+                    {recent_items.into_iter().map(|(seq, label)| {
+                        let is_shown = move || picked.get().or(newest_seq) == Some(seq);
+                        view! {
+                            <li>
+                                <button type="button" aria-pressed=move || is_shown().to_string()
+                                    on:click=move |_| picked.set(Some(seq))>
+                                    {label}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
             </div>
         })
     };
     view! { {details} }
+}
+
+/// The message's payload in `view`, with a note when only part of it was kept.
+fn shown_payload(message: &LastMessage, view: PayloadView) -> payload_view::Shown {
+    let mut shown = payload_view::show(&message.payload, view);
+    if message.size > message.payload.len() {
+        let cut = format!(
+            "Showing the first {} of {} bytes.",
+            message.payload.len(),
+            message.size
+        );
+        shown.note = Some(match shown.note {
+            Some(note) => format!("{note} {cut}"),
+            None => cut,
+        });
+    }
+    shown
+}
+
+/// "Message 12, 14:03:07.123, 6 bytes: 1234.1".
+fn recent_label(message: &LastMessage) -> String {
+    let time = time_text(message.time_ms);
+    let clock = time.get(11..23).unwrap_or(&time);
+    format!(
+        "Message {}, {clock}, {} bytes: {}",
+        message.seq,
+        message.size,
+        payload_view::preview(&message.payload, message.size, 40)
+    )
 }
 
 fn qos_text(qos: mqtt_session::QoS) -> &'static str {

@@ -119,7 +119,10 @@ fn row(state: ExplorerState, id: NodeId, searching: bool) -> impl IntoView {
             <button type="button" class="explorer-topic" aria-pressed=move || selected().to_string()
                 aria-label=topic.clone()
                 aria-describedby=format!("explorer-facts-{id}")
-                on:click=move |_| state.selected.set(Some(id))>
+                on:click=move |_| {
+                    state.tree.with_value(|t| t.borrow_mut().watch(Some(id)));
+                    state.selected.set(Some(id));
+                }>
                 <span class="explorer-name">{name}</span>
             </button>
             <span id=format!("explorer-facts-{id}") class="explorer-facts">{facts}</span>
