@@ -136,6 +136,15 @@ impl Browser {
         find_by_role(&self.client, role, name).await
     }
 
+    /// Clicks the element with `role` and exact accessible `name`, as a user would.
+    pub async fn click(&self, role: &str, name: &str) {
+        self.find_by_role(role, name)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click the {role} {name:?}: {e}"));
+    }
+
     /// Wait until the text of the element with `role` and `name` satisfies `wanted`
     /// (looked up afresh each time: the app may re-render it). Returns that text.
     pub async fn wait_for_text(

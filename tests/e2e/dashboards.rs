@@ -61,23 +61,14 @@ async fn switch_to(browser: &Browser, title: &str) {
     wait_for_open(browser, title).await;
 }
 
-async fn click(browser: &Browser, role: &str, name: &str) {
-    browser
-        .find_by_role(role, name)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot click {role} {name:?}: {e}"));
-}
-
 /// New dashboard → name → Create, and wait for it to open.
 async fn create_dashboard(browser: &Browser, name: &str) {
-    click(browser, "button", "New dashboard").await;
+    browser.click("button", "New dashboard").await;
     let field = browser
         .find_by_role("textbox", "Name of the new dashboard")
         .await;
     browser::type_into(&field, name).await;
-    click(browser, "button", "Create").await;
+    browser.click("button", "Create").await;
     wait_for_open(browser, name).await;
 }
 
@@ -126,7 +117,7 @@ async fn import_pasted(browser: &Browser, text: &str) {
         )
         .await
         .expect("cannot paste");
-    click(browser, "button", "Import pasted JSON").await;
+    browser.click("button", "Import pasted JSON").await;
 }
 
 fn pulse_dashboard(title: &str, topic: &str) -> Value {
@@ -169,15 +160,15 @@ fn a_new_dashboard_and_its_connection_profile_survive_a_reload() {
         assert_eq!(value_of(browser, "textbox", "Username").await, BOB.0);
 
         // Rename, then delete after confirming; both saved.
-        click(browser, "button", "Rename dashboard").await;
+        browser.click("button", "Rename dashboard").await;
         let name = browser.find_by_role("textbox", "New name").await;
         browser::type_into(&name, "Orchard").await;
-        click(browser, "button", "Save name").await;
+        browser.click("button", "Save name").await;
         wait_for_options(browser, &[DEMO, "Orchard"]).await;
         wait_for_open(browser, "Orchard").await;
-        click(browser, "button", "Delete dashboard").await;
+        browser.click("button", "Delete dashboard").await;
         browser.find_by_role("group", "Confirm delete").await;
-        click(browser, "button", "Yes, delete it").await;
+        browser.click("button", "Yes, delete it").await;
         wait_for_options(browser, &[DEMO]).await;
         wait_for_open(browser, DEMO).await;
         reload(browser).await;
@@ -244,7 +235,7 @@ fn the_password_is_kept_across_a_reload_only_when_remember_is_ticked() {
         assert!(!saved_text(browser).await.contains(ALICE.1));
 
         browser::type_into(&browser.find_by_role("textbox", "Password").await, ALICE.1).await;
-        click(browser, "checkbox", "Remember password").await;
+        browser.click("checkbox", "Remember password").await;
         browser
             .wait_for_description("checkbox", "Remember password", "saved", |d| {
                 d.contains("Saved with this dashboard")
@@ -252,11 +243,11 @@ fn the_password_is_kept_across_a_reload_only_when_remember_is_ticked() {
             .await;
         reload(browser).await;
         assert_eq!(value_of(browser, "textbox", "Password").await, ALICE.1);
-        click(browser, "button", "Connect").await;
+        browser.click("button", "Connect").await;
         wait_until_connected(browser).await;
 
         // Unticking forgets it at once.
-        click(browser, "checkbox", "Remember password").await;
+        browser.click("checkbox", "Remember password").await;
         eventually("the saved password to be gone", || async {
             if saved_text(browser).await.contains(ALICE.1) {
                 Err("still saved".to_string())
@@ -267,7 +258,7 @@ fn the_password_is_kept_across_a_reload_only_when_remember_is_ticked() {
         .await;
 
         // "Forget login" removes the username too, and the password typed in this page.
-        click(browser, "checkbox", "Remember password").await;
+        browser.click("checkbox", "Remember password").await;
         eventually("the password to be saved again", || async {
             if saved_text(browser).await.contains(ALICE.1) {
                 Ok(())
@@ -276,7 +267,7 @@ fn the_password_is_kept_across_a_reload_only_when_remember_is_ticked() {
             }
         })
         .await;
-        click(browser, "button", "Forget login").await;
+        browser.click("button", "Forget login").await;
         browser
             .wait_for_text(
                 "status",
@@ -313,7 +304,7 @@ fn an_exported_dashboard_imports_as_a_copy_from_text_and_from_a_file() {
             "hunter2",
         )
         .await;
-        click(browser, "checkbox", "Remember password").await;
+        browser.click("checkbox", "Remember password").await;
         let exported = value_of(browser, "textbox", "This dashboard as JSON").await;
         let json: Value = serde_json::from_str(&exported).expect("the export is JSON");
         assert_eq!(json["title"], DEMO);
@@ -437,7 +428,7 @@ fn a_share_link_shows_its_dashboard_and_broker_and_offers_to_save_it() {
         browser::type_into(&browser.find_by_role("textbox", "Broker URL").await, &url).await;
         browser::type_into(&browser.find_by_role("textbox", "Username").await, ALICE.0).await;
         browser::type_into(&browser.find_by_role("textbox", "Password").await, ALICE.1).await;
-        click(browser, "checkbox", "Remember password").await;
+        browser.click("checkbox", "Remember password").await;
         let link = value_of(browser, "textbox", "Share link").await;
         let (_, fragment) = link.split_once("#d=").expect("a #d= link");
         let payload =
@@ -479,7 +470,7 @@ fn a_share_link_shows_its_dashboard_and_broker_and_offers_to_save_it() {
         }
 
         browser.find_by_role("region", "Shared dashboard").await;
-        click(browser, "button", "Save to my dashboards").await;
+        browser.click("button", "Save to my dashboards").await;
         wait_for_options(browser, &[DEMO, "Shared ward"]).await;
         let address = browser.client.current_url().await.expect("no URL");
         assert_eq!(
@@ -584,10 +575,10 @@ fn a_full_storage_is_reported_and_what_was_saved_is_kept() {
             )
             .await
             .expect("cannot fill localStorage");
-        click(browser, "button", "Rename dashboard").await;
+        browser.click("button", "Rename dashboard").await;
         let name = browser.find_by_role("textbox", "New name").await;
         browser::type_into(&name, &"Renamed but not saved ".repeat(5)).await;
-        click(browser, "button", "Save name").await;
+        browser.click("button", "Save name").await;
         browser
             .wait_for_text("alert", Name::Any, "storage full", |t| {
                 t.contains("storage for this site is full (QuotaExceededError)")
@@ -647,7 +638,7 @@ fn dashboards_are_made_from_the_keyboard_and_the_controls_fit_a_phone() {
 
         if let Some(dir) = std::env::var_os("FEEDBOARD_SCREENSHOT_DIR") {
             let dir = std::path::PathBuf::from(dir);
-            click(browser, "button", "Delete dashboard").await;
+            browser.click("button", "Delete dashboard").await;
             browser.find_by_role("group", "Confirm delete").await;
             browser.resize(1280, 1100).await;
             browser.blur_and_scroll_to_top().await;

@@ -4,12 +4,9 @@
 //! and an MQTT 5 device that answers by the request's response topic and correlation
 //! data.
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
 use bytes::Bytes;
 use device_api::{decode_key, parse_request, seal, Response, KEY_BYTES, NONCE_BYTES};
-use mqtt_session::{ConnectOptions, MessageProperties, ProtocolVersion, QoS};
+use mqtt_session::{MessageProperties, QoS};
 use serde_json::{json, Value};
 
 use crate::browser::{type_into, Browser, Name};
@@ -224,16 +221,7 @@ fn under_the_acl_another_device_never_sees_a_request_nor_can_answer_it() {
 
 /// A device speaking MQTT 5 (the project's own session over TCP), logged in as lock-1.
 async fn mqtt5_device(setup: &Setup) -> Client {
-    let addr = SocketAddr::from(([127, 0, 0, 1], setup.broker_tcp_port()));
-    let options = ConnectOptions {
-        version: ProtocolVersion::V5,
-        client_id: "lock-1".into(),
-        username: Some(LOCK_1.0.into()),
-        password: Some(LOCK_1.1.into()),
-        keep_alive: Duration::from_secs(60),
-        ..ConnectOptions::default()
-    };
-    let (mut device, _) = Client::connect("lock-1", addr, options).await;
+    let mut device = setup.v5_client("lock-1", LOCK_1).await;
     device
         .subscribe_granted("alice/req/lock-1/+", QoS::AtLeastOnce)
         .await;

@@ -3,39 +3,26 @@
 //! in the page whatever the number of topics), finds one by search and shows its last
 //! message; a binary payload is shown as hex with a note, and MQTT 5 properties listed.
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
 use bytes::Bytes;
 use fantoccini::Locator;
-use mqtt_session::{ConnectOptions, MessageProperties, ProtocolVersion, QoS};
+use mqtt_session::{MessageProperties, QoS};
 use serde_json::json;
 
-use crate::browser::{type_into, Browser, Name};
-use crate::conformance::driver::Client;
+use crate::browser::{type_into, Name};
 use crate::mosquitto::ALICE;
 use crate::{connect_with_form, run, wait_until_connected, Setup};
 
 const TOPICS: usize = 2000;
-
-async fn press(browser: &Browser, role: &str, name: &str) {
-    browser
-        .find_by_role(role, name)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot click the {role} {name}: {e}"));
-}
 
 /// Connects the page, opens the explorer and explores `filter`.
 async fn explore(setup: &Setup, protocol: &str, filter: &str) {
     let browser = &setup.browser;
     connect_with_form(browser, &setup.ws_url(), protocol, ALICE.0, ALICE.1).await;
     wait_until_connected(browser).await;
-    press(browser, "button", "Topic explorer").await;
+    browser.click("button", "Topic explorer").await;
     let field = browser.find_by_role("textbox", "Filter").await;
     type_into(&field, filter).await;
-    press(browser, "button", "Explore").await;
+    browser.click("button", "Explore").await;
     browser
         .wait_for_text("status", "Explorer summary", "exploring", |t| {
             t.starts_with(&format!("Exploring {filter}"))
@@ -80,7 +67,7 @@ fn two_thousand_topics_are_counted_listed_found_and_shown() {
             })
             .await;
         for level in ["alice", "alice/f", "alice/f/x"] {
-            press(browser, "button", &format!("Open {level}")).await;
+            browser.click("button", &format!("Open {level}")).await;
         }
         browser.find_by_role("button", "alice/f/x/dev0").await;
         browser
@@ -106,7 +93,7 @@ fn two_thousand_topics_are_counted_listed_found_and_shown() {
                 d.contains("1234.1") && d.contains("2 msgs")
             })
             .await;
-        press(browser, "button", "alice/f/x/dev1234").await;
+        browser.click("button", "alice/f/x/dev1234").await;
         browser
             .wait_for_text("region", "Selected topic", "the last message", |t| {
                 t.contains("alice/f/x/dev1234") && t.contains("1234.1") && t.contains("Messages")
@@ -138,7 +125,7 @@ fn two_thousand_topics_are_counted_listed_found_and_shown() {
         browser
             .screenshot_if_asked(".explorer-details", "explorer-details.png")
             .await;
-        press(browser, "radio", "Hex").await;
+        browser.click("radio", "Hex").await;
         browser
             .wait_for_text("region", "Selected topic", "the payload in hex", |t| {
                 t.contains("00000000  31 32 33 34 2e 32")
@@ -155,16 +142,7 @@ fn a_binary_payload_shows_as_hex_and_mqtt_5_properties_are_listed() {
         let browser = &setup.browser;
         explore(&setup, "5", "alice/f/x/#").await;
 
-        let addr = SocketAddr::from(([127, 0, 0, 1], setup.broker_tcp_port()));
-        let options = ConnectOptions {
-            version: ProtocolVersion::V5,
-            client_id: "binary-sender".into(),
-            username: Some(ALICE.0.into()),
-            password: Some(ALICE.1.into()),
-            keep_alive: Duration::from_secs(60),
-            ..ConnectOptions::default()
-        };
-        let (mut sender, _) = Client::connect("binary-sender", addr, options).await;
+        let mut sender = setup.v5_client("binary-sender", ALICE).await;
         let properties = MessageProperties {
             content_type: Some("application/octet-stream".into()),
             user_properties: vec![("source".into(), "e2e".into())],
@@ -179,15 +157,15 @@ fn a_binary_payload_shows_as_hex_and_mqtt_5_properties_are_listed() {
                 properties,
             )
             .await;
-        press(browser, "button", "Open alice").await;
-        press(browser, "button", "Open alice/f").await;
-        press(browser, "button", "Open alice/f/x").await;
+        browser.click("button", "Open alice").await;
+        browser.click("button", "Open alice/f").await;
+        browser.click("button", "Open alice/f/x").await;
         browser
             .wait_for_description("button", "alice/f/x/blob", "binary", |d| {
                 d.contains("binary, 3 bytes")
             })
             .await;
-        press(browser, "button", "alice/f/x/blob").await;
+        browser.click("button", "alice/f/x/blob").await;
         let details = browser
             .wait_for_text("region", "Selected topic", "hex and properties", |t| {
                 t.contains("Not UTF-8") && t.contains("application/octet-stream")
@@ -209,22 +187,22 @@ fn a_topic_becomes_a_dashboard_block_from_the_explorer() {
         let mut sensor = setup.peer("sensor").await;
         sensor.publish("alice/f/x/temp", "21.5", true).await;
         for level in ["alice", "alice/f", "alice/f/x"] {
-            press(browser, "button", &format!("Open {level}")).await;
+            browser.click("button", &format!("Open {level}")).await;
         }
-        press(browser, "button", "alice/f/x/temp").await;
-        press(browser, "button", "Add to dashboard").await;
+        browser.click("button", "alice/f/x/temp").await;
+        browser.click("button", "Add to dashboard").await;
 
         // The wizard, with the topic already in the feed step.
         browser.find_by_role("heading", "Add a block").await;
-        press(browser, "radio", "Value").await;
-        press(browser, "button", "Next").await;
+        browser.click("radio", "Value").await;
+        browser.click("button", "Next").await;
         let feed = browser.find_by_role("textbox", "Feed topic").await;
         assert_eq!(
             feed.prop("value").await.unwrap().as_deref(),
             Some("alice/f/x/temp")
         );
-        press(browser, "button", "Next").await;
-        press(browser, "button", "Create block").await;
+        browser.click("button", "Next").await;
+        browser.click("button", "Create block").await;
         crate::blocks::wait_for_value(browser, "temp", "21.5").await;
         sensor.publish("alice/f/x/temp", "22", false).await;
         crate::blocks::wait_for_value(browser, "temp", "22").await;

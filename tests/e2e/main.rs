@@ -120,6 +120,27 @@ impl Setup {
     async fn peer(&self, name: &str) -> Peer {
         Peer::connect(name, self.broker.tcp_port, ALICE).await
     }
+
+    /// A client speaking MQTT 5 (the project's own session over TCP, to see properties),
+    /// logged in with `credentials` as `client_id`.
+    async fn v5_client(
+        &self,
+        client_id: &str,
+        (user, password): (&str, &str),
+    ) -> conformance::driver::Client {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], self.broker.tcp_port));
+        let options = mqtt_session::ConnectOptions {
+            version: mqtt_session::ProtocolVersion::V5,
+            client_id: client_id.into(),
+            username: Some(user.into()),
+            password: Some(password.into()),
+            keep_alive: Duration::from_secs(60),
+            ..mqtt_session::ConnectOptions::default()
+        };
+        conformance::driver::Client::connect(client_id, addr, options)
+            .await
+            .0
+    }
 }
 
 /// Fill in the connection form and press Connect.

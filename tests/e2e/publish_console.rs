@@ -3,14 +3,12 @@
 //! refused at their fields before anything is sent; sent messages go again with one
 //! press; and a retained message is cleared only after a confirmation.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use mqtt_session::{ConnectOptions, ProtocolVersion, QoS};
+use mqtt_session::QoS;
 use serde_json::json;
 
 use crate::browser::{type_into, Browser, Name};
-use crate::conformance::driver::Client;
 use crate::mosquitto::ALICE;
 use crate::{connect_with_form, run, wait_until_connected, Setup};
 
@@ -22,20 +20,7 @@ async fn open_console(setup: &Setup, protocol: &str) {
     let browser = &setup.browser;
     connect_with_form(browser, &setup.ws_url(), protocol, ALICE.0, ALICE.1).await;
     wait_until_connected(browser).await;
-    press(browser, "Publish console").await;
-}
-
-async fn press(browser: &Browser, name: &str) {
-    click(browser, "button", name).await;
-}
-
-async fn click(browser: &Browser, role: &str, name: &str) {
-    browser
-        .find_by_role(role, name)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot click the {role} {name}: {e}"));
+    browser.click("button", "Publish console").await;
 }
 
 /// Types `text` into a field as a user would, so the page sees input events even when
@@ -80,22 +65,15 @@ fn a_message_published_from_the_console_arrives_with_its_mqtt_5_properties() {
     run(async {
         let setup = Setup::start_with_dashboard(console_dashboard()).await;
         let browser = &setup.browser;
-        // The subscriber speaks MQTT 5 (the project's own session over TCP) to see them.
-        let addr = SocketAddr::from(([127, 0, 0, 1], setup.broker_tcp_port()));
-        let options = ConnectOptions {
-            version: ProtocolVersion::V5,
-            client_id: "console-reader".into(),
-            username: Some(ALICE.0.into()),
-            password: Some(ALICE.1.into()),
-            keep_alive: Duration::from_secs(60),
-            ..ConnectOptions::default()
-        };
-        let (mut reader, _) = Client::connect("console-reader", addr, options).await;
+        // The subscriber speaks MQTT 5 to see the properties.
+        let mut reader = setup.v5_client("console-reader", ALICE).await;
         reader.subscribe_granted(TOPIC, QoS::AtLeastOnce).await;
         open_console(&setup, "5").await;
 
         fill(browser, "textbox", "Topic", TOPIC).await;
-        click(browser, "radio", "JSON (checked before sending)").await;
+        browser
+            .click("radio", "JSON (checked before sending)")
+            .await;
         fill(browser, "textbox", "Payload", r#"{"on": true}"#).await;
         browser
             .find_by_role("combobox", "QoS")
@@ -114,7 +92,7 @@ fn a_message_published_from_the_console_arrives_with_its_mqtt_5_properties() {
             "source=console\nsource=again",
         )
         .await;
-        press(browser, "Publish").await;
+        browser.click("button", "Publish").await;
         wait_for_result(browser, "the broker's PUBACK", "Delivered").await;
         browser
             .screenshot_if_asked(".publish-console", "publish-console.png")
@@ -154,10 +132,12 @@ fn bad_topics_json_and_properties_are_refused_at_their_fields_and_nothing_is_sen
         open_console(&setup, "3.1.1").await;
 
         fill(browser, "textbox", "Topic", "alice/f/+").await;
-        click(browser, "radio", "JSON (checked before sending)").await;
+        browser
+            .click("radio", "JSON (checked before sending)")
+            .await;
         fill(browser, "textbox", "Payload", r#"{"on": tru}"#).await;
         fill(browser, "textbox", "Message expiry (seconds)", "soon").await;
-        press(browser, "Publish").await;
+        browser.click("button", "Publish").await;
         browser
             .wait_for_description("textbox", "Topic", "the wildcard rule", |d| {
                 d.contains("alice/f/+") && d.contains("wildcard")
@@ -185,14 +165,14 @@ fn bad_topics_json_and_properties_are_refused_at_their_fields_and_nothing_is_sen
         // Each fixed in turn; the console sends once all are right.
         fill(browser, "textbox", "Topic", TOPIC).await;
         fill(browser, "textbox", "Message expiry (seconds)", "").await;
-        press(browser, "Publish").await;
+        browser.click("button", "Publish").await;
         browser
             .wait_for_description("textbox", "Payload", "the JSON still refused", |d| {
                 d.contains("not JSON")
             })
             .await;
         fill(browser, "textbox", "Payload", r#"{"on": true}"#).await;
-        press(browser, "Publish").await;
+        browser.click("button", "Publish").await;
         wait_for_result(browser, "sent", "Sent to alice/f/console").await;
         // Usable on a phone: the console fits 360 px without sideways scrolling.
         browser.resize(360, 740).await;
@@ -228,13 +208,13 @@ fn a_sent_message_goes_again_and_a_retained_message_is_cleared_after_confirming(
             .select_by_value("1")
             .await
             .expect("cannot choose QoS 1");
-        click(
-            browser,
-            "checkbox",
-            "Retain (the broker keeps it for later subscribers)",
-        )
-        .await;
-        press(browser, "Publish").await;
+        browser
+            .click(
+                "checkbox",
+                "Retain (the broker keeps it for later subscribers)",
+            )
+            .await;
+        browser.click("button", "Publish").await;
         wait_for_result(browser, "the PUBACK", "Delivered").await;
         let first = reader.next_message(TOPIC).await;
         assert_eq!(&first.payload[..], b"21.5");
@@ -245,12 +225,14 @@ fn a_sent_message_goes_again_and_a_retained_message_is_cleared_after_confirming(
 
         // The form changes; the list still sends what was sent.
         fill(browser, "textbox", "Payload", "99").await;
-        press(browser, "Send again to alice/f/console").await;
+        browser
+            .click("button", "Send again to alice/f/console")
+            .await;
         let again = reader.next_message(TOPIC).await;
         assert_eq!(&again.payload[..], b"21.5");
 
         // Asking to clear only asks; cancelling sends nothing.
-        press(browser, "Clear retained message…").await;
+        browser.click("button", "Clear retained message…").await;
         browser
             .wait_for_text(
                 "group",
@@ -259,14 +241,14 @@ fn a_sent_message_goes_again_and_a_retained_message_is_cleared_after_confirming(
                 |t| t.contains("new subscribers no longer receive it"),
             )
             .await;
-        press(browser, "Cancel").await;
+        browser.click("button", "Cancel").await;
         assert!(
             retained_on(&setup, "fresh-2", TOPIC).await,
             "kept after Cancel"
         );
 
-        press(browser, "Clear retained message…").await;
-        press(browser, "Clear it").await;
+        browser.click("button", "Clear retained message…").await;
+        browser.click("button", "Clear it").await;
         wait_for_result(browser, "the clearing's PUBACK", "Delivered").await;
         let cleared = reader.next_message(TOPIC).await;
         assert!(cleared.payload.is_empty(), "an empty message clears it");

@@ -13,15 +13,6 @@ use crate::{connect_with_form, run, wait_until_connected, Setup};
 
 const ENTER: &str = "\u{e007}";
 
-async fn click(browser: &Browser, role: &str, name: &str) {
-    browser
-        .find_by_role(role, name)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot click {role} {name:?}: {e}"));
-}
-
 async fn type_in(browser: &Browser, label: &str, text: &str) {
     let field = browser.find_by_role("textbox", label).await;
     browser::type_into(&field, text).await;
@@ -90,26 +81,26 @@ fn a_block_made_in_the_wizard_previews_then_shows_its_feed_and_survives_a_reload
         device.publish("demo/greenhouse/temp", "21.5", true).await;
 
         // A fresh dashboard, connected: the wizard's block subscribes while connected.
-        click(browser, "button", "New dashboard").await;
+        browser.click("button", "New dashboard").await;
         type_in(browser, "Name of the new dashboard", "Garden").await;
-        click(browser, "button", "Create").await;
+        browser.click("button", "Create").await;
         browser.find_by_role("heading", "Garden").await;
         connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
         wait_until_connected(browser).await;
 
-        click(browser, "button", "Add block").await;
+        browser.click("button", "Add block").await;
         browser.find_by_role("heading", "Add a block").await;
         // Next without a choice says what is missing.
-        click(browser, "button", "Next").await;
+        browser.click("button", "Next").await;
         wait_for_wizard_alert(browser, "Choose a block type first").await;
-        click(browser, "radio", "Value").await;
-        click(browser, "button", "Next").await;
+        browser.click("radio", "Value").await;
+        browser.click("button", "Next").await;
 
         // The topic step: the library's topics are suggested as the user types.
         type_in(browser, "Feed topic", "demo/f/te").await;
         browser.find_by_role("button", "demo/f/temperature").await;
         type_in(browser, "Feed topic", "demo/#/temp").await;
-        click(browser, "button", "Next").await;
+        browser.click("button", "Next").await;
         browser
             .wait_for_description("textbox", "Feed topic", "the topic's rule", |d| {
                 d.contains("Feed topic: ") && d.contains('#')
@@ -133,7 +124,7 @@ fn a_block_made_in_the_wizard_previews_then_shows_its_feed_and_survives_a_reload
                 d.contains("Decimals: not a whole number: one")
             })
             .await;
-        click(browser, "button", "Create block").await;
+        browser.click("button", "Create block").await;
         browser.find_by_role("heading", "Add a block").await;
         type_in(browser, "Decimals", "1").await;
         eventually("the preview to show the retained value", || async {
@@ -151,7 +142,7 @@ fn a_block_made_in_the_wizard_previews_then_shows_its_feed_and_survives_a_reload
         browser
             .screenshot_if_asked(".wizard", "wizard-phone.png")
             .await;
-        click(browser, "button", "Create block").await;
+        browser.click("button", "Create block").await;
 
         // The block is on the dashboard, live.
         wait_for_value(browser, "Greenhouse", "21.5 °C").await;
@@ -188,7 +179,7 @@ fn blocks_are_moved_resized_edited_and_deleted_with_the_keyboard() {
                 .is_err(),
             "no layout tools until the editor is on"
         );
-        click(browser, "button", "Edit layout").await;
+        browser.click("button", "Edit layout").await;
         browser
             .wait_for_attribute("button", "Edit layout", "aria-pressed", Some("true"))
             .await;
@@ -235,20 +226,20 @@ fn blocks_are_moved_resized_edited_and_deleted_with_the_keyboard() {
         .await;
 
         // Edit C in the wizard: straight to its settings, then saved.
-        click(browser, "button", "Edit “C”").await;
+        browser.click("button", "Edit “C”").await;
         browser.find_by_role("heading", "Edit “C”").await;
         type_in(browser, "Title", "Cellar").await;
         type_in(browser, "Unit", "°C").await;
-        click(browser, "button", "Save changes").await;
+        browser.click("button", "Save changes").await;
         wait_for_titles(browser, &["B", "Cellar", "A"]).await;
 
         // Delete asks first; "Keep it" keeps it.
-        click(browser, "button", "Delete “A”").await;
+        browser.click("button", "Delete “A”").await;
         browser.find_by_role("group", "Delete “A”?").await;
-        click(browser, "button", "Keep it").await;
+        browser.click("button", "Keep it").await;
         wait_for_titles(browser, &["B", "Cellar", "A"]).await;
-        click(browser, "button", "Delete “A”").await;
-        click(browser, "button", "Yes, delete").await;
+        browser.click("button", "Delete “A”").await;
+        browser.click("button", "Yes, delete").await;
         wait_for_titles(browser, &["B", "Cellar"]).await;
 
         browser.resize(360, 900).await;

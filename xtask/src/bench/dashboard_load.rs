@@ -73,26 +73,36 @@ pub fn measure(
     probe: &str,
     tcp_port: u16,
 ) -> std::result::Result<DashboardLoad, String> {
-    let e = |e: Error| e.to_string();
     in_new_tab(chrome, "about:blank", |chrome, s| {
-        chrome.call("Page.enable", "{}", s).map_err(e)?;
-        // Keeps the wasm instance's memory where the page can report its size.
-        chrome
-            .call(
-                "Page.addScriptToEvaluateOnNewDocument",
-                &format!(
-                    r#"{{"source":{}}}"#,
-                    quote("addEventListener('TrunkApplicationStarted', (e) => { window.__wasmMemory = e.detail.wasm.memory; });")
-                ),
-                s,
-            )
-            .map_err(e)?;
-        chrome
-            .call("Page.navigate", &format!(r#"{{"url":{}}}"#, quote(url)), s)
-            .map_err(e)?;
+        navigate_noting_memory(chrome, s, url)?;
         thread::sleep(Duration::from_millis(500));
         run_in(chrome, s, client, probe, tcp_port)
     })
+}
+
+/// Opens `url` in the tab, first making the page keep its wasm instance's memory where
+/// [`memory`] can read its size.
+pub fn navigate_noting_memory(
+    chrome: &mut Chrome,
+    s: Option<&str>,
+    url: &str,
+) -> std::result::Result<(), String> {
+    let e = |e: Error| e.to_string();
+    chrome.call("Page.enable", "{}", s).map_err(e)?;
+    chrome
+        .call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            &format!(
+                r#"{{"source":{}}}"#,
+                quote("addEventListener('TrunkApplicationStarted', (e) => { window.__wasmMemory = e.detail.wasm.memory; });")
+            ),
+            s,
+        )
+        .map_err(e)?;
+    chrome
+        .call("Page.navigate", &format!(r#"{{"url":{}}}"#, quote(url)), s)
+        .map_err(e)?;
+    Ok(())
 }
 
 fn run_in(

@@ -7,7 +7,9 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::dashboard_load::{frame_stats, memory, start_frames, take_frames};
+use super::dashboard_load::{
+    frame_stats, memory, navigate_noting_memory, start_frames, take_frames,
+};
 use super::{in_new_tab, quote, Chrome, Publisher};
 
 /// Distinct topics: `bench/x/d0/s0` … `bench/x/d999/s99`.
@@ -71,20 +73,7 @@ pub fn measure(
 ) -> std::result::Result<ExplorerLoad, String> {
     let e = |e: crate::process::Error| e.to_string();
     in_new_tab(chrome, "about:blank", |chrome, s| {
-        chrome.call("Page.enable", "{}", s).map_err(e)?;
-        chrome
-            .call(
-                "Page.addScriptToEvaluateOnNewDocument",
-                &format!(
-                    r#"{{"source":{}}}"#,
-                    quote("addEventListener('TrunkApplicationStarted', (e) => { window.__wasmMemory = e.detail.wasm.memory; });")
-                ),
-                s,
-            )
-            .map_err(e)?;
-        chrome
-            .call("Page.navigate", &format!(r#"{{"url":{}}}"#, quote(url)), s)
-            .map_err(e)?;
+        navigate_noting_memory(chrome, s, url)?;
         wait_true(
             chrome,
             s,
