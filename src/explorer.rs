@@ -6,4 +6,6 @@ pub mod payload_view;
 pub mod tree;
 
 pub use payload_view::{PayloadView, Shown};
-pub use tree::{LastMessage, Node, NodeId, TopicTree, MAX_KEPT_PAYLOAD, MAX_RECENT, MAX_TOPICS};
+pub use tree::{
+    LastMessage, Node, NodeId, Subscription, TopicTree, MAX_KEPT_PAYLOAD, MAX_RECENT, MAX_TOPICS,
+};

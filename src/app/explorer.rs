@@ -14,7 +14,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::connection::Connection;
-use crate::explorer::{NodeId, TopicTree, MAX_TOPICS};
+use crate::explorer::{NodeId, Subscription, TopicTree, MAX_TOPICS};
 use details::TopicDetails;
 use rows::TopicRows;
 
@@ -99,23 +99,33 @@ pub fn TopicExplorer(
             Err(rule) => problem.set(Some(format!("Filter {rule}"))),
         }
     };
-    let stop = move || {
-        connection.stop_exploring();
-        exploring.set(None);
-    };
-
-    let summary = move || {
+    let stop = move || connection.stop_exploring();
+    let subscription = move || {
         state.version.track();
+        state.tree.with_value(|t| t.borrow().subscription().clone())
+    };
+    let summary = move || {
         let tree = state.tree.get_value();
         let tree = tree.borrow();
-        let mut text = format!("{} topics, {} messages", tree.topics(), tree.messages());
+        let mut counts = format!("{} topics, {} messages", tree.topics(), tree.messages());
         if tree.not_kept() > 0 {
-            text.push_str(&format!(
+            counts.push_str(&format!(
                 "; {} messages to topics beyond the first {MAX_TOPICS} not shown",
                 tree.not_kept()
             ));
         }
-        text
+        counts
+    };
+    let status = move || {
+        let filter = exploring.get().unwrap_or_default();
+        match subscription() {
+            Subscription::Idle => "Not exploring.".to_owned(),
+            Subscription::Waiting => format!("Subscribing to {filter}…"),
+            Subscription::Granted => format!("Exploring {filter}: {}", summary()),
+            Subscription::Refused(why) => format!("The broker refused {filter}: {why}"),
+            Subscription::Stopping => format!("Stopping {filter}…: {}", summary()),
+            Subscription::Stopped => format!("Stopped: {}", summary()),
+        }
     };
 
     view! {
@@ -141,17 +151,15 @@ pub fn TopicExplorer(
                 </div>
                 <div class="console-actions">
                     <button type="submit">"Explore"</button>
-                    <button type="button" disabled=move || exploring.with(Option::is_none)
+                    <button type="button"
+                        disabled=move || !matches!(subscription(), Subscription::Waiting | Subscription::Granted)
                         on:click=move |_| stop()>
                         "Stop"
                     </button>
                 </div>
             </form>
             <p class="explorer-summary" role="status" aria-label="Explorer summary">
-                {move || match exploring.get() {
-                    Some(f) => format!("Exploring {f}: {}", summary()),
-                    None => format!("Not exploring. {}", summary()),
-                }}
+                {status}
             </p>
             <div class="field">
                 <label for="explorer-search">"Search topics"</label>

@@ -27,7 +27,7 @@ use super::inlet::{FrameHandler, InletSlot};
 use super::subscription_ids::SubscriptionIds;
 use super::turn_end::TurnEndTimer;
 use super::{BrokerUrl, ConnectionSettings, ConnectionStatus};
-use crate::explorer::TopicTree;
+use crate::explorer::{Subscription, TopicTree};
 use crate::feeds::{FeedId, FeedStore};
 use rustc_hash::FxHashMap;
 
@@ -103,6 +103,7 @@ impl Connection {
             deliveries: FxHashMap::default(),
             taps: Vec::new(),
             exploring: None,
+            stopping: None,
             v5: false,
             unsubscribed: Vec::new(),
             subscription_ids: SubscriptionIds::default(),
@@ -266,10 +267,12 @@ impl Connection {
         let driver = self.driver.get_value();
         let result = {
             let mut d = driver.borrow_mut();
-            d.exploring = Some(Exploring {
+            let exploring = Exploring {
                 filter: filter.to_owned(),
                 tree,
-            });
+            };
+            exploring.set(Subscription::Waiting);
+            d.exploring = Some(exploring);
             d.subscribe_filters(vec![filter.to_owned()])
         };
         Driver::pump(&driver, Flush::Now);
@@ -289,21 +292,29 @@ impl Connection {
             let Some(exploring) = d.exploring.take() else {
                 return;
             };
-            let filter = exploring.filter;
+            let filter = exploring.filter.clone();
             let still_read = d.store.borrow().filters().contains(&filter)
                 || d.taps.iter().any(|(f, _)| *f == filter);
             if still_read {
+                exploring.set(Subscription::Stopped);
                 return;
             }
             d.unsubscribed.retain(|f| *f != filter);
-            if d.session.broker_capabilities().is_some() {
-                let now = d.clock.now();
-                let wire = match &d.adafruit {
-                    Some(names) => names.wire(&filter).into_owned(),
-                    None => filter,
-                };
-                // Only fails for an invalid filter, which `explore` refused.
-                let _ = d.session.unsubscribe(now, vec![wire]);
+            if d.session.broker_capabilities().is_none() {
+                // Not connected: nothing to undo at the broker.
+                exploring.set(Subscription::Stopped);
+                return;
+            }
+            let now = d.clock.now();
+            let wire = match &d.adafruit {
+                Some(names) => names.wire(&filter).into_owned(),
+                None => filter,
+            };
+            // Only fails for an invalid filter, which `explore` refused.
+            let _ = d.session.unsubscribe(now, vec![wire]);
+            exploring.set(Subscription::Stopping);
+            if let Some(earlier) = d.stopping.replace(exploring) {
+                earlier.set(Subscription::Stopped);
             }
         }
         Driver::pump(&driver, Flush::Now);
@@ -380,6 +391,9 @@ struct Driver {
     taps: Vec<(String, MessageTap)>,
     /// The topic explorer's filter and tree, while it is open.
     exploring: Option<Exploring>,
+    /// The explorer's last filter and tree while its UNSUBSCRIBE awaits the UNSUBACK,
+    /// which the explorer then reports.
+    stopping: Option<Exploring>,
     /// The session speaks MQTT 5 (set per Connect press).
     v5: bool,
     /// Filters to subscribe to once connected: the broker's CONNACK says whether it
@@ -591,6 +605,9 @@ impl Driver {
                     self.counters.reconnects += 1;
                 }
                 self.ever_connected = true;
+                if let Some(stopping) = self.stopping.take() {
+                    stopping.set(Subscription::Stopped);
+                }
                 changes.client_id = Some(self.session.client_id().map(str::to_owned));
                 changes.status = Some(ConnectionStatus::Connected);
                 changes.error = Some(None);
@@ -665,6 +682,9 @@ impl Driver {
                 changes.frame_needed = true;
             }
             Event::Subscribed { results } => {
+                if let Some(exploring) = &self.exploring {
+                    exploring.answered(&results);
+                }
                 // Said on the blocks of each filter too, where the user looks for the
                 // value that will not come.
                 {
@@ -767,7 +787,11 @@ impl Driver {
                 changes.close_after_send = true;
                 changes.status = Some(ConnectionStatus::Disconnected);
             }
-            _ => {}
+            Event::Unsubscribed { filters, .. } => {
+                if let Some(stopping) = self.stopping.take_if(|e| filters.contains(&e.filter)) {
+                    stopping.set(Subscription::Stopped);
+                }
+            }
         }
     }
 

@@ -6,9 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use mqtt_session::topic::filter_matches;
-use mqtt_session::Message;
+use mqtt_session::{Message, QoS};
 
-use crate::explorer::TopicTree;
+use crate::explorer::{Subscription, TopicTree};
 
 /// The explorer's filter and the tree its messages go into.
 pub(super) struct Exploring {
@@ -17,6 +17,21 @@ pub(super) struct Exploring {
 }
 
 impl Exploring {
+    /// Tells the explorer where its subscription stands.
+    pub(super) fn set(&self, subscription: Subscription) {
+        self.tree.borrow_mut().set_subscription(subscription);
+    }
+
+    /// Notes the broker's answer to a SUBSCRIBE, if it was for the explorer's filter.
+    pub(super) fn answered<E: std::fmt::Display>(&self, results: &[(String, Result<QoS, E>)]) {
+        if let Some((_, result)) = results.iter().find(|(f, _)| *f == self.filter) {
+            self.set(match result {
+                Ok(_) => Subscription::Granted,
+                Err(e) => Subscription::Refused(e.to_string()),
+            });
+        }
+    }
+
     /// Notes `message` in the tree if it matches the filter and this copy is for the
     /// explorer's subscription (`for_filter`: see subscription_ids.rs).
     pub(super) fn ingest(

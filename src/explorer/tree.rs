@@ -21,6 +21,24 @@ pub const MAX_RECENT: usize = 50;
 /// How long a topic's message rate is averaged over.
 const RATE_WINDOW_MS: f64 = 5000.0;
 
+/// Where the explorer's subscription stands, as the driver learns it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Subscription {
+    /// Nothing asked yet.
+    #[default]
+    Idle,
+    /// SUBSCRIBE sent (or to be sent once connected); no SUBACK yet.
+    Waiting,
+    /// The broker granted it: messages flow in.
+    Granted,
+    /// The broker refused it, with why.
+    Refused(String),
+    /// UNSUBSCRIBE sent; no UNSUBACK yet.
+    Stopping,
+    /// No longer noting messages.
+    Stopped,
+}
+
 /// Index of a node in its tree. The root is 0; nodes are never removed.
 pub type NodeId = usize;
 
@@ -104,6 +122,7 @@ pub struct TopicTree {
     /// would cost 100,000 rings).
     watched: Option<NodeId>,
     recent: std::collections::VecDeque<LastMessage>,
+    subscription: Subscription,
 }
 
 impl Default for TopicTree {
@@ -126,6 +145,20 @@ impl TopicTree {
             shape_changed: false,
             watched: None,
             recent: std::collections::VecDeque::new(),
+            subscription: Subscription::Idle,
+        }
+    }
+
+    /// Where the subscription stands.
+    pub fn subscription(&self) -> &Subscription {
+        &self.subscription
+    }
+
+    /// Notes what the driver learnt of the subscription.
+    pub fn set_subscription(&mut self, subscription: Subscription) {
+        if self.subscription != subscription {
+            self.subscription = subscription;
+            self.changed = true;
         }
     }
 

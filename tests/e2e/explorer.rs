@@ -8,8 +8,8 @@ use fantoccini::Locator;
 use mqtt_session::{MessageProperties, QoS};
 use serde_json::json;
 
-use crate::browser::{type_into, Name};
-use crate::mosquitto::ALICE;
+use crate::browser::{type_into, Browser, Name};
+use crate::mosquitto::{Mosquitto, ALICE};
 use crate::{connect_with_form, run, wait_until_connected, Setup};
 
 const TOPICS: usize = 2000;
@@ -20,14 +20,21 @@ async fn explore(setup: &Setup, protocol: &str, filter: &str) {
     connect_with_form(browser, &setup.ws_url(), protocol, ALICE.0, ALICE.1).await;
     wait_until_connected(browser).await;
     browser.click("button", "Topic explorer").await;
+    explore_filter(browser, filter, "Exploring").await;
+}
+
+/// Explores `filter` in the open explorer and waits until its summary starts with
+/// `outcome` and the filter: "Exploring" once the broker granted it (its SUBACK).
+async fn explore_filter(browser: &Browser, filter: &str, outcome: &str) -> String {
     let field = browser.find_by_role("textbox", "Filter").await;
     type_into(&field, filter).await;
     browser.click("button", "Explore").await;
+    let wanted = format!("{outcome} {filter}");
     browser
-        .wait_for_text("status", "Explorer summary", "exploring", |t| {
-            t.starts_with(&format!("Exploring {filter}"))
+        .wait_for_text("status", "Explorer summary", &wanted, |t| {
+            t.starts_with(&wanted)
         })
-        .await;
+        .await
 }
 
 fn empty_dashboard() -> serde_json::Value {
@@ -206,6 +213,72 @@ fn a_topic_becomes_a_dashboard_block_from_the_explorer() {
         crate::blocks::wait_for_value(browser, "temp", "21.5").await;
         sensor.publish("alice/f/x/temp", "22", false).await;
         crate::blocks::wait_for_value(browser, "temp", "22").await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn a_filter_the_broker_refuses_says_why() {
+    run(async {
+        // The dynamic security plugin answers a denied SUBSCRIBE with a failure code.
+        let setup = Setup::start_with(
+            Mosquitto::start_dynamic_security,
+            Some(json!({ "dashboard": empty_dashboard() })),
+        )
+        .await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        browser.click("button", "Topic explorer").await;
+        let refused = explore_filter(browser, "bob/f/#", "The broker refused").await;
+        assert!(refused.contains("not authorized (code 0x87)"), "{refused}");
+        // A filter she may read works after it.
+        explore_filter(browser, "alice/f/#", "Exploring").await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn stopping_unsubscribes() {
+    run(async {
+        let dashboard = json!({ "version": 1, "title": "Explore", "blocks": [
+            { "title": "Marker", "type": "value", "topic": "alice/f/marker" }
+        ]});
+        let setup = Setup::start_with_dashboard(dashboard).await;
+        let browser = &setup.browser;
+        explore(&setup, "3.1.1", "alice/f/x/#").await;
+        let mut peer = setup.peer("publisher").await;
+        peer.publish("alice/f/x/a", "1", false).await;
+        browser
+            .wait_for_text("status", "Explorer summary", "one message", |t| {
+                t.contains("1 topics, 1 messages")
+            })
+            .await;
+        browser.click("button", "Stop").await;
+        // Stopped once the broker acknowledged the UNSUBSCRIBE.
+        browser
+            .wait_for_text("status", "Explorer summary", "stopped", |t| {
+                t.starts_with("Stopped: 1 topics, 1 messages")
+            })
+            .await;
+        let before = crate::traffic_figure(browser, "Messages received")
+            .await
+            .expect("the traffic figure");
+        // The broker no longer sends the explorer's topics: only the marker arrives.
+        peer.publish("alice/f/x/b", "2", false).await;
+        peer.publish("alice/f/marker", "42", false).await;
+        crate::blocks::wait_for_value(browser, "Marker", "42").await;
+        // The counter shows the frame's messages; had b come, it came before the marker.
+        let after = crate::support::eventually("the marker counted", || async {
+            let now = crate::traffic_figure(browser, "Messages received").await?;
+            if now > before {
+                Ok(now)
+            } else {
+                Err(format!("{now} messages"))
+            }
+        })
+        .await;
+        assert_eq!(after, before + 1, "only the marker arrived after Stop");
         setup.browser.close().await;
     });
 }
