@@ -87,7 +87,12 @@ async fn a_non_websocket_url_is_refused_in_the_form_and_the_typed_text_stays() {
 
     let input = submit_broker_url(&root, "mqtt://broker.example:1883").await;
 
-    let alert = wait_for(&root, "[role=alert]", Duration::from_secs(2)).await;
+    let alert = wait_for(
+        &root,
+        "form.connection [role=alert]",
+        Duration::from_secs(2),
+    )
+    .await;
     let text = alert.text_content().unwrap_or_default();
     assert!(text.contains("cannot open mqtt:// connections"), "{text}");
     assert_eq!(input.value(), "mqtt://broker.example:1883");
@@ -103,7 +108,12 @@ async fn an_unreachable_port_is_reported_with_its_url_and_no_retry_loop() {
 
     let input = submit_broker_url(&root, "ws://127.0.0.1:1/mqtt").await;
 
-    let alert = wait_for(&root, "[role=alert]", Duration::from_secs(10)).await;
+    let alert = wait_for(
+        &root,
+        "form.connection [role=alert]",
+        Duration::from_secs(10),
+    )
+    .await;
     let text = alert.text_content().unwrap_or_default();
     assert!(
         text.starts_with("Could not open ws://127.0.0.1:1/mqtt"),
