@@ -80,6 +80,13 @@ fn two_thousand_topics_are_counted_listed_found_and_shown() {
         browser
             .screenshot_if_asked(".explorer", "explorer.png")
             .await;
+        // On a phone: the tree fits 360 px, long topics cut rather than scrolled sideways.
+        browser.resize(360, 740).await;
+        crate::blocks::assert_no_horizontal_scrolling(browser).await;
+        browser
+            .screenshot_if_asked(".explorer", "explorer-phone.png")
+            .await;
+        browser.resize(1280, 800).await;
         let in_page = browser
             .client
             .find_all(Locator::Css(".explorer-row"))
