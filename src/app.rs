@@ -6,6 +6,7 @@ mod dashboard_picker;
 mod dashboards_handle;
 mod explorer;
 mod feeds_context;
+mod history_sync;
 mod open_dashboard;
 mod publish_console;
 mod refusals;

@@ -11,6 +11,7 @@ pub mod connection;
 pub mod dashboards;
 pub mod explorer;
 pub mod feeds;
+pub mod history;
 pub mod publish;
 pub mod wizard;
 

@@ -137,6 +137,21 @@ impl FeedsContext {
         })
     }
 
+    /// Redraws the blocks of the feeds changed outside a message (history read back
+    /// or cleared), as a frame would. Does nothing once the dashboard is gone.
+    pub fn refresh(self) {
+        let Some(changed) = self.store.try_with_value(|s| s.borrow_mut().take_changed()) else {
+            return;
+        };
+        (self.frame_listener())(&changed);
+    }
+
+    /// The store itself, for what works on all its feeds at once (the saved history);
+    /// `None` once the dashboard is gone (an answer from IndexedDB may come after).
+    pub fn try_store(self) -> Option<Rc<RefCell<FeedStore>>> {
+        self.store.try_get_value()
+    }
+
     /// The narrow view one block gets of one feed.
     pub fn handle(self, id: FeedId) -> FeedHandle {
         let version = self

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::explorer::TopicExplorer;
 use super::feeds_context::FeedsContext;
+use super::history_sync::HistoryControl;
 use super::publish_console::PublishConsole;
 use super::{ConnectionForm, Dashboards, Refusals, Traffic};
 use crate::blocks::Liveness;
@@ -29,6 +30,7 @@ pub fn OpenDashboard(
         id,
         dashboard,
         profile,
+        saved,
         ..
     } = entry;
     let store = Rc::new(RefCell::new(FeedStore::new()));
@@ -39,6 +41,9 @@ pub fn OpenDashboard(
         feeds.bind(block);
     }
     let filters = feeds.filters();
+    // A dashboard only looked at (a share link not saved) leaves no history behind.
+    let history = saved.then(|| HistoryControl::start(id, feeds));
+    let clearing_history = RwSignal::new(false);
     let connection = Connection::new(store, feeds.frame_listener());
     let liveness = Liveness::new(connection.status);
     Effect::new(move || dashboards.status.set(connection.status.get()));
@@ -95,7 +100,35 @@ pub fn OpenDashboard(
                 on:click=move |_| exploring.update(|e| *e = !*e)>
                 "Topic explorer"
             </button>
+            {history.map(|_| view! {
+                <button type="button" on:click=move |_| clearing_history.set(true)>
+                    "Clear history…"
+                </button>
+            })}
         </div>
+        {history.map(|history| view! {
+            <p class="hint history-status" role="status" aria-label="History">
+                {move || match (history.problem.get(), history.restored.get()) {
+                    (Some(problem), _) => problem,
+                    (None, Some(n)) => format!(
+                        "History is saved in this browser for 24 hours; {n} saved samples read back."
+                    ),
+                    (None, None) => "Reading the saved history…".to_owned(),
+                }}
+            </p>
+            {move || clearing_history.get().then(|| view! {
+                <div class="confirm" role="group" aria-labelledby="clear-history-question">
+                    <p id="clear-history-question">
+                        "Clear this dashboard's saved history? Its charts start again from now."
+                    </p>
+                    <button type="button" on:click=move |_| {
+                        history.clear();
+                        clearing_history.set(false);
+                    }>"Clear history"</button>
+                    <button type="button" on:click=move |_| clearing_history.set(false)>"Cancel"</button>
+                </div>
+            })}
+        })}
         <div id="publish-console" hidden=move || !publishing.get()>
             <PublishConsole connection />
         </div>

@@ -190,6 +190,28 @@ impl SampleRing {
         }
     }
 
+    /// Puts `older` (oldest first) before what the ring holds — history read back after
+    /// live samples may already have come — keeping only those older than the ring's
+    /// oldest, and the newest `capacity` of all.
+    pub fn prepend_older(&mut self, older: impl IntoIterator<Item = Sample>) {
+        let first = self.iter().next().map(|s| s.time_ms);
+        let mut merged = SampleRing::new(self.capacity);
+        for sample in older {
+            if first.is_none_or(|t| sample.time_ms < t) {
+                merged.push(sample);
+            }
+        }
+        for sample in self.iter() {
+            merged.push(sample);
+        }
+        *self = merged;
+    }
+
+    /// Forgets every sample.
+    pub fn clear(&mut self) {
+        *self = SampleRing::new(self.capacity);
+    }
+
     fn drop_oldest(&mut self) {
         let Some(front) = self.chunks.front() else {
             return;
@@ -403,6 +425,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn history_goes_before_live_samples_and_never_overlaps_them() {
+        let mut ring = SampleRing::new(4);
+        ring.push(number(100.0, 1.0));
+        ring.push(number(200.0, 2.0));
+        // Read back: older ones, and one as new as a live sample (already there).
+        ring.prepend_older([
+            number(10.0, 7.0),
+            number(50.0, 8.0),
+            number(90.0, 9.0),
+            number(100.0, 1.0),
+        ]);
+        assert_eq!(values(&ring), vec![8.0, 9.0, 1.0, 2.0], "the newest 4");
+        let mut empty = SampleRing::new(4);
+        empty.prepend_older([number(1.0, 1.0)]);
+        assert_eq!(values(&empty), vec![1.0]);
+        empty.clear();
+        assert!(empty.is_empty());
     }
 
     #[test]

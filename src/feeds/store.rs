@@ -88,6 +88,12 @@ impl Feed {
         &self.filter
     }
 
+    /// What the saved history calls this feed: its filter and how it is read, so two
+    /// blocks reading one topic differently keep histories of their own.
+    pub fn history_key(&self) -> String {
+        format!("{}\u{1f}{:?}", self.filter, self.decoding)
+    }
+
     /// Recent samples, oldest first, bounded by the feed's capacity.
     pub fn samples(&self) -> &SampleRing {
         &self.samples
@@ -160,7 +166,15 @@ pub struct FeedStore {
     seen_topics: FxHashSet<Box<str>>,
     changed: Vec<FeedId>,
     changed_flag: Vec<bool>,
+    /// New samples not yet written to the saved history, oldest first; `None` while
+    /// nothing is saved. Bounded by [`MAX_HISTORY_LOG`].
+    history_log: Option<Vec<(FeedId, Sample)>>,
+    /// Samples left out of the log because it was full (a store that cannot keep up).
+    history_dropped: u64,
 }
+
+/// The most samples waiting to be written to the saved history.
+pub const MAX_HISTORY_LOG: usize = 200_000;
 
 impl FeedStore {
     /// An empty store.
@@ -241,6 +255,11 @@ impl FeedStore {
         self.feeds.is_empty()
     }
 
+    /// Every feed's id, in the order they were bound.
+    pub fn ids(&self) -> impl Iterator<Item = FeedId> {
+        (0..self.feeds.len()).map(FeedId)
+    }
+
     /// The feed with this id.
     pub fn feed(&self, id: FeedId) -> Option<&Feed> {
         self.feeds.get(id.0)
@@ -282,6 +301,8 @@ impl FeedStore {
             seen_topics,
             changed,
             changed_flag,
+            history_log,
+            history_dropped,
         } = self;
         let mut deliver = |id: FeedId, feeds: &mut Vec<Feed>| {
             let feed = &mut feeds[id.0];
@@ -289,11 +310,21 @@ impl FeedStore {
             match decode(&feed.decoding, payload) {
                 Ok(decoded) => {
                     match decoded {
-                        Decoded::Value(value) => feed.samples.push(Sample {
-                            time_ms,
-                            value,
-                            retained,
-                        }),
+                        Decoded::Value(value) => {
+                            let sample = Sample {
+                                time_ms,
+                                value,
+                                retained,
+                            };
+                            feed.samples.push(sample);
+                            if let Some(log) = history_log {
+                                if log.len() < MAX_HISTORY_LOG {
+                                    log.push((id, sample));
+                                } else {
+                                    *history_dropped += 1;
+                                }
+                            }
+                        }
                         // Text feeds allocate per message anyway: the text is kept.
                         Decoded::Text(text) => feed.texts.push(KeptText {
                             seq: feed.messages,
@@ -356,6 +387,47 @@ impl FeedStore {
                     self.changed.push(FeedId(index));
                 }
             }
+        }
+    }
+
+    /// Starts (or stops) noting new samples for the saved history.
+    pub fn log_history(&mut self, on: bool) {
+        self.history_log = on.then(Vec::new);
+    }
+
+    /// The samples noted for the saved history since the last call, oldest first, and
+    /// how many were left out because the log was full.
+    pub fn take_history_log(&mut self) -> (Vec<(FeedId, Sample)>, u64) {
+        let log = match &mut self.history_log {
+            Some(log) => std::mem::take(log),
+            None => Vec::new(),
+        };
+        (log, std::mem::take(&mut self.history_dropped))
+    }
+
+    /// Puts samples read back from the saved history before feed `id`'s live ones.
+    pub fn prepend_history(&mut self, id: FeedId, older: Vec<Sample>) {
+        if let Some(feed) = self.feeds.get_mut(id.0) {
+            feed.samples.prepend_older(older);
+            self.mark_changed(id);
+        }
+    }
+
+    /// Forgets every sample of every feed (the dashboard's history was cleared).
+    pub fn clear_samples(&mut self) {
+        for index in 0..self.feeds.len() {
+            self.feeds[index].samples.clear();
+            self.mark_changed(FeedId(index));
+        }
+        if let Some(log) = &mut self.history_log {
+            log.clear();
+        }
+    }
+
+    fn mark_changed(&mut self, id: FeedId) {
+        if !self.changed_flag[id.0] {
+            self.changed_flag[id.0] = true;
+            self.changed.push(id);
         }
     }
 

@@ -27,6 +27,7 @@ mod demo_broker_restart;
 mod demo_process;
 mod device_api;
 mod explorer;
+mod history;
 mod hostile;
 mod indicators;
 mod mosquitto;

@@ -1,0 +1,190 @@
+//! The open dashboard's saved history, wired to its feed store: read back into the
+//! feeds when the dashboard opens, new samples written every couple of seconds, old
+//! ones trimmed now and then, and all of it cleared on request. A browser that keeps
+//! no IndexedDB (or refuses a write) is said once, and the dashboard goes on in memory.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::FeedsContext;
+use crate::connection::wall_now_ms;
+use crate::dashboards::EntryId;
+use crate::history::db::HistoryDb;
+use crate::history::{MAX_AGE_MS, TRIM_EVERY_WRITES, WRITE_EVERY_MS};
+
+/// What the page needs of the history: the problem to show, and clearing.
+#[derive(Clone, Copy)]
+pub struct HistoryControl {
+    /// Why history is not being saved, once that is known; `None` while all is well.
+    pub problem: RwSignal<Option<String>>,
+    /// Samples read back when the dashboard opened; `None` until then.
+    pub restored: RwSignal<Option<usize>>,
+    db: StoredValue<Option<Rc<HistoryDb>>, LocalStorage>,
+    /// Writes and trims wait while one is running: IndexedDB keeps them in order, but a
+    /// slow disk must not pile them up.
+    busy: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    dashboard: EntryId,
+    feeds: FeedsContext,
+}
+
+impl HistoryControl {
+    /// Starts saving `dashboard`'s feeds and reads back what was saved before.
+    pub fn start(dashboard: EntryId, feeds: FeedsContext) -> Self {
+        let control = HistoryControl {
+            problem: RwSignal::new(None),
+            restored: RwSignal::new(None),
+            db: StoredValue::new_local(None),
+            busy: StoredValue::new_local(Rc::new(Cell::new(true))),
+            dashboard,
+            feeds,
+        };
+        // Noted from now on: what arrives while the database opens is written later.
+        if let Some(store) = feeds.try_store() {
+            store.borrow_mut().log_history(true);
+        }
+        spawn_local(async move {
+            match HistoryDb::open().await {
+                Ok(db) => control.read_back(Rc::new(db)).await,
+                Err(e) => control.fail(&e),
+            }
+        });
+        let writes = Rc::new(Cell::new(0u32));
+        let timer = Interval::new(WRITE_EVERY_MS, move || {
+            let n = writes.get().wrapping_add(1);
+            writes.set(n);
+            control.write(n.is_multiple_of(TRIM_EVERY_WRITES));
+        });
+        // Dropped (and so stopped) with the dashboard's owner.
+        StoredValue::new_local(timer);
+        control
+    }
+
+    async fn read_back(self, db: Rc<HistoryDb>) {
+        let since = wall_now_ms() - MAX_AGE_MS;
+        let Some(store) = self.feeds.try_store() else {
+            return;
+        };
+        let feeds: Vec<_> = {
+            let store = store.borrow();
+            store
+                .ids()
+                .filter_map(|id| {
+                    let feed = store.feed(id)?;
+                    Some((id, feed.history_key(), feed.samples().capacity()))
+                })
+                .collect()
+        };
+        let mut restored = 0;
+        for (id, key, capacity) in feeds {
+            match db.load(self.dashboard, &key, since, capacity).await {
+                Ok(samples) => {
+                    restored += samples.len();
+                    store.borrow_mut().prepend_history(id, samples);
+                }
+                Err(e) => return self.fail(&e),
+            }
+        }
+        self.feeds.refresh();
+        let _ = self.restored.try_set(Some(restored));
+        if self.db.try_set_value(Some(db)).is_none() {
+            self.set_busy(false);
+        }
+    }
+
+    /// Writes what the feeds logged since the last write; every so often also deletes
+    /// what is older than [`MAX_AGE_MS`] or beyond each feed's count.
+    fn write(self, trim: bool) {
+        let Some(Some(db)) = self.db.try_get_value() else {
+            return;
+        };
+        if self.is_busy() {
+            return;
+        }
+        let Some(store) = self.feeds.try_store() else {
+            return;
+        };
+        let (log, dropped) = store.borrow_mut().take_history_log();
+        let (rows, feeds): (Vec<_>, Vec<_>) = {
+            let store = store.borrow();
+            let rows = log
+                .iter()
+                .filter_map(|(id, sample)| Some((store.feed(*id)?.history_key(), *sample)))
+                .collect();
+            let feeds = store
+                .ids()
+                .filter_map(|id| {
+                    let feed = store.feed(id)?;
+                    Some((feed.history_key(), feed.samples().capacity()))
+                })
+                .collect();
+            (rows, feeds)
+        };
+        if dropped > 0 {
+            self.fail(&format!(
+                "{dropped} samples came faster than they could be saved"
+            ));
+            return;
+        }
+        self.set_busy(true);
+        spawn_local(async move {
+            let mut result = db.append(self.dashboard, &rows).await;
+            if trim && result.is_ok() {
+                let before = wall_now_ms() - MAX_AGE_MS;
+                for (key, keep) in feeds {
+                    result = db.trim(self.dashboard, &key, before, keep).await;
+                    if result.is_err() {
+                        break;
+                    }
+                }
+            }
+            match result {
+                Ok(()) => self.set_busy(false),
+                Err(e) => self.fail(&e),
+            }
+        });
+    }
+
+    /// Deletes the dashboard's saved history and empties its feeds.
+    pub fn clear(self) {
+        if let Some(store) = self.feeds.try_store() {
+            store.borrow_mut().clear_samples();
+        }
+        self.feeds.refresh();
+        if let Some(Some(db)) = self.db.try_get_value() {
+            let dashboard = self.dashboard;
+            spawn_local(async move {
+                if let Err(e) = db.clear(dashboard).await {
+                    self.fail(&e);
+                }
+            });
+        }
+    }
+
+    /// Stops saving, and says why once.
+    fn fail(self, why: &str) {
+        if let Some(store) = self.feeds.try_store() {
+            store.borrow_mut().log_history(false);
+        }
+        let _ = self.db.try_set_value(None);
+        let _ = self.problem.try_update(|p| {
+            if p.is_none() {
+                *p = Some(format!(
+                    "History is not saved in this browser ({why}): charts keep what arrives \
+                     while the page is open, as before."
+                ));
+            }
+        });
+    }
+
+    fn is_busy(self) -> bool {
+        self.busy.try_with_value(|b| b.get()).unwrap_or(true)
+    }
+
+    fn set_busy(self, busy: bool) {
+        let _ = self.busy.try_with_value(|b| b.set(busy));
+    }
+}

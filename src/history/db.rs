@@ -1,0 +1,202 @@
+//! The saved history in the browser's IndexedDB (through the `idb` crate): one object
+//! store of samples keyed by dashboard, feed and time, so each feed's samples are one
+//! key range — read back, trimmed by age and count, and a dashboard's cleared — in
+//! one request each.
+
+use idb::{Database, Factory, KeyPath, KeyRange, ObjectStoreParams, Query, TransactionMode};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::feeds::{Sample, Value};
+
+const DB_NAME: &str = "feedboard-history";
+const STORE: &str = "samples";
+
+/// An open history database.
+pub struct HistoryDb {
+    db: Database,
+}
+
+/// A sample as stored: `{d, f, t, v, k}` — dashboard, feed key, time, value, and
+/// flags (1: retained, 2: on/off).
+fn row(dashboard: u32, feed: &str, sample: &Sample) -> JsValue {
+    let object = Object::new();
+    let flags =
+        u8::from(sample.retained) | (u8::from(matches!(sample.value, Value::Switch(_))) << 1);
+    for (name, value) in [
+        ("d", JsValue::from(dashboard)),
+        ("f", JsValue::from_str(feed)),
+        ("t", JsValue::from_f64(sample.time_ms)),
+        ("v", JsValue::from_f64(sample.value.as_f64())),
+        ("k", JsValue::from(flags)),
+    ] {
+        let _ = Reflect::set(&object, &JsValue::from_str(name), &value);
+    }
+    object.into()
+}
+
+/// A stored row read back; `None` for anything that is not one (the database is the
+/// browser's: another version of the app, or devtools, may have written to it).
+fn sample_of(row: &JsValue) -> Option<Sample> {
+    let number = |name: &str| Reflect::get(row, &JsValue::from_str(name)).ok()?.as_f64();
+    let time_ms = number("t").filter(|t| t.is_finite())?;
+    let v = number("v").filter(|v| v.is_finite())?;
+    let flags = number("k").unwrap_or(0.0) as u8;
+    let value = if flags & 2 != 0 {
+        Value::Switch(v != 0.0)
+    } else {
+        Value::Number(v)
+    };
+    Some(Sample {
+        time_ms,
+        value,
+        retained: flags & 1 != 0,
+    })
+}
+
+fn key(dashboard: u32, feed: &str, time_ms: f64) -> JsValue {
+    Array::of3(
+        &JsValue::from(dashboard),
+        &JsValue::from_str(feed),
+        &JsValue::from_f64(time_ms),
+    )
+    .into()
+}
+
+/// The keys of `feed` of `dashboard` from `from_ms` to `to_ms` (inclusive).
+fn feed_range(dashboard: u32, feed: &str, from_ms: f64, to_ms: f64) -> Result<KeyRange, String> {
+    KeyRange::bound(
+        &key(dashboard, feed, from_ms),
+        &key(dashboard, feed, to_ms),
+        None,
+        None,
+    )
+    .map_err(|e| e.to_string())
+}
+
+fn text(e: idb::Error) -> String {
+    e.to_string()
+}
+
+/// Waits for `tx` to commit; an abort (storage full, say) is an error.
+async fn finish(tx: idb::Transaction) -> Result<(), String> {
+    match tx.await {
+        Ok(result) if result.is_committed() => Ok(()),
+        Ok(_) => Err("the browser did not save it (is its storage full?)".to_owned()),
+        Err(e) => Err(text(e)),
+    }
+}
+
+impl HistoryDb {
+    /// Opens (or makes) the database. Fails where the browser keeps none: a private
+    /// window of some browsers, storage turned off, an upgrade blocked by another tab.
+    pub async fn open() -> Result<HistoryDb, String> {
+        let factory = Factory::new().map_err(text)?;
+        let mut request = factory.open(DB_NAME, Some(1)).map_err(text)?;
+        request.on_upgrade_needed(|event| {
+            use idb::DatabaseEvent as _;
+            let Ok(db) = event.database() else { return };
+            let mut params = ObjectStoreParams::new();
+            params.key_path(Some(KeyPath::new_array(["d", "f", "t"])));
+            let _ = db.create_object_store(STORE, params);
+        });
+        let db = request.await.map_err(text)?;
+        Ok(HistoryDb { db })
+    }
+
+    /// Writes `samples` (each with its feed's key) in one transaction.
+    pub async fn append(&self, dashboard: u32, samples: &[(String, Sample)]) -> Result<(), String> {
+        if samples.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .map_err(text)?;
+        let store = tx.object_store(STORE).map_err(text)?;
+        for (feed, sample) in samples {
+            // The requests complete with the transaction; their futures need no await.
+            store
+                .put(&row(dashboard, feed, sample), None)
+                .map_err(text)?;
+        }
+        finish(tx).await
+    }
+
+    /// `feed`'s samples from `since_ms` on, oldest first, at most the newest `limit`.
+    pub async fn load(
+        &self,
+        dashboard: u32,
+        feed: &str,
+        since_ms: f64,
+        limit: usize,
+    ) -> Result<Vec<Sample>, String> {
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadOnly)
+            .map_err(text)?;
+        let store = tx.object_store(STORE).map_err(text)?;
+        let range = feed_range(dashboard, feed, since_ms, f64::INFINITY)?;
+        let rows = store
+            .get_all(Some(Query::KeyRange(range)), None)
+            .map_err(text)?
+            .await
+            .map_err(text)?;
+        let skip = rows.len().saturating_sub(limit);
+        Ok(rows.iter().skip(skip).filter_map(sample_of).collect())
+    }
+
+    /// Deletes `feed`'s samples older than `before_ms`, and its oldest beyond `keep`.
+    pub async fn trim(
+        &self,
+        dashboard: u32,
+        feed: &str,
+        before_ms: f64,
+        keep: usize,
+    ) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .map_err(text)?;
+        let store = tx.object_store(STORE).map_err(text)?;
+        let old = feed_range(dashboard, feed, f64::NEG_INFINITY, before_ms)?;
+        store.delete(Query::KeyRange(old)).map_err(text)?;
+        let all = feed_range(dashboard, feed, before_ms, f64::INFINITY)?;
+        let count = store
+            .count(Some(Query::KeyRange(all.clone())))
+            .map_err(text)?
+            .await
+            .map_err(text)? as usize;
+        if count > keep {
+            let excess = u32::try_from(count - keep).unwrap_or(u32::MAX);
+            let keys = store
+                .get_all_keys(Some(Query::KeyRange(all)), Some(excess))
+                .map_err(text)?
+                .await
+                .map_err(text)?;
+            if let Some(last) = keys.last() {
+                let cut =
+                    KeyRange::bound(&key(dashboard, feed, f64::NEG_INFINITY), last, None, None)
+                        .map_err(text)?;
+                store.delete(Query::KeyRange(cut)).map_err(text)?;
+            }
+        }
+        finish(tx).await
+    }
+
+    /// Deletes every sample of `dashboard`.
+    pub async fn clear(&self, dashboard: u32) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .map_err(text)?;
+        let store = tx.object_store(STORE).map_err(text)?;
+        // [d] sorts before every [d, f, t], and [d, []] after: an array key is greater
+        // than any string.
+        let lower: JsValue = Array::of1(&JsValue::from(dashboard)).into();
+        let upper: JsValue = Array::of2(&JsValue::from(dashboard), &Array::new()).into();
+        let range = KeyRange::bound(&lower, &upper, None, None).map_err(text)?;
+        store.delete(Query::KeyRange(range)).map_err(text)?;
+        finish(tx).await
+    }
+}

@@ -1,0 +1,103 @@
+//! History that survives a reload: a chart's values published by a separate client
+//! are saved in the browser's IndexedDB, read back after the page reloads (with no
+//! broker connection), and gone once the dashboard's history is cleared.
+
+use serde_json::json;
+
+use crate::browser::{Browser, Name};
+use crate::mosquitto::ALICE;
+use crate::support::eventually;
+use crate::{connect_with_form, run, wait_until_connected, Setup};
+
+fn chart_dashboard() -> serde_json::Value {
+    json!({ "version": 1, "title": "Kept", "blocks": [
+        { "title": "Level", "type": "line_chart", "topic": "alice/f/level", "decimals": 0 }
+    ]})
+}
+
+/// Samples in the page's history database, counted by the page (a promise the
+/// WebDriver script waits for).
+async fn saved_samples(browser: &Browser) -> Result<u64, String> {
+    let script = "return new Promise((resolve) => {\n\
+        const open = indexedDB.open('feedboard-history');\n\
+        open.onerror = () => resolve(-1);\n\
+        open.onsuccess = () => {\n\
+          const db = open.result;\n\
+          if (!db.objectStoreNames.contains('samples')) { db.close(); resolve(0); return; }\n\
+          const count = db.transaction('samples').objectStore('samples').count();\n\
+          count.onsuccess = () => { db.close(); resolve(count.result); };\n\
+          count.onerror = () => { db.close(); resolve(-1); };\n\
+        };\n\
+      });";
+    let value = browser
+        .client
+        .execute(script, vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    value
+        .as_u64()
+        .ok_or_else(|| format!("the count was {value}"))
+}
+
+async fn wait_for_history_status(browser: &Browser, what: &str, wanted: &str) {
+    browser
+        .wait_for_text("status", "History", what, |t| t.contains(wanted))
+        .await;
+}
+
+async fn wait_for_chart(browser: &Browser, what: &str, wanted: &str) {
+    browser
+        .wait_for_name("img", Name::Prefix("Level chart"), what, |n| {
+            n.contains(wanted)
+        })
+        .await;
+}
+
+#[test]
+fn a_charts_history_is_back_after_a_reload_and_gone_once_cleared() {
+    run(async {
+        let setup = Setup::start_with_dashboard(chart_dashboard()).await;
+        let browser = &setup.browser;
+        wait_for_history_status(browser, "nothing saved yet", "0 saved samples read back").await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut sensor = setup.peer("sensor").await;
+        for level in ["11", "12", "13"] {
+            sensor.publish("alice/f/level", level, false).await;
+        }
+        wait_for_chart(browser, "the last value", "latest value 13").await;
+        // Written in a batch within a couple of seconds.
+        eventually("the three samples saved", || async {
+            match saved_samples(browser).await? {
+                3 => Ok(()),
+                n => Err(format!("{n} saved")),
+            }
+        })
+        .await;
+
+        // Reloaded and not connected: the chart shows what was saved.
+        browser.client.refresh().await.expect("cannot reload");
+        wait_for_history_status(
+            browser,
+            "the samples read back",
+            "3 saved samples read back",
+        )
+        .await;
+        wait_for_chart(browser, "the saved last value", "latest value 13").await;
+
+        // Cleared: after asking, the chart and the database are empty.
+        browser.click("button", "Clear history…").await;
+        browser.click("button", "Clear history").await;
+        wait_for_chart(browser, "no data", "no data").await;
+        eventually("the saved samples deleted", || async {
+            match saved_samples(browser).await? {
+                0 => Ok(()),
+                n => Err(format!("{n} saved")),
+            }
+        })
+        .await;
+        browser.client.refresh().await.expect("cannot reload");
+        wait_for_history_status(browser, "nothing read back", "0 saved samples read back").await;
+        setup.browser.close().await;
+    });
+}
