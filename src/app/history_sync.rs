@@ -13,8 +13,10 @@ use leptos::task::spawn_local;
 use super::FeedsContext;
 use crate::connection::wall_now_ms;
 use crate::dashboards::EntryId;
+use crate::feeds::{FeedId, Sample};
 use crate::history::db::HistoryDb;
 use crate::history::{MAX_AGE_MS, TRIM_EVERY_WRITES, WRITE_EVERY_MS};
+use rustc_hash::FxHashMap;
 
 /// What the page needs of the history: the problem to show, and clearing.
 #[derive(Clone, Copy)]
@@ -110,10 +112,17 @@ impl HistoryControl {
         let (log, dropped) = store.borrow_mut().take_history_log();
         let (rows, feeds): (Vec<_>, Vec<_>) = {
             let store = store.borrow();
-            let rows = log
-                .iter()
-                .filter_map(|(id, sample)| Some((store.feed(*id)?.history_key(), *sample)))
-                .collect();
+            // Grouped by feed, in arrival order within each.
+            let mut rows: Vec<(String, Vec<Sample>)> = Vec::new();
+            let mut group_of: FxHashMap<FeedId, usize> = FxHashMap::default();
+            for (id, sample) in log {
+                let Some(feed) = store.feed(id) else { continue };
+                let group = *group_of.entry(id).or_insert_with(|| {
+                    rows.push((feed.history_key(), Vec::new()));
+                    rows.len() - 1
+                });
+                rows[group].1.push(sample);
+            }
             let feeds = store
                 .ids()
                 .filter_map(|id| {

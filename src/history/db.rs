@@ -4,8 +4,8 @@
 //! one request each.
 
 use idb::{Database, Factory, KeyPath, KeyRange, ObjectStoreParams, Query, TransactionMode};
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
 
 use crate::feeds::{Sample, Value};
 
@@ -17,22 +17,19 @@ pub struct HistoryDb {
     db: Database,
 }
 
-/// A sample as stored: `{d, f, t, v, k}` — dashboard, feed key, time, value, and
-/// flags (1: retained, 2: on/off).
-fn row(dashboard: u32, feed: &str, sample: &Sample) -> JsValue {
-    let object = Object::new();
-    let flags =
-        u8::from(sample.retained) | (u8::from(matches!(sample.value, Value::Switch(_))) << 1);
-    for (name, value) in [
-        ("d", JsValue::from(dashboard)),
-        ("f", JsValue::from_str(feed)),
-        ("t", JsValue::from_f64(sample.time_ms)),
-        ("v", JsValue::from_f64(sample.value.as_f64())),
-        ("k", JsValue::from(flags)),
-    ] {
-        let _ = Reflect::set(&object, &JsValue::from_str(name), &value);
-    }
-    object.into()
+#[wasm_bindgen(module = "/src/history/put_samples.js")]
+extern "C" {
+    /// See put_samples.js: each sample stored as `{d, f, t, v, k}` — dashboard, feed
+    /// key, time, value, and flags (1: retained, 2: on/off).
+    #[wasm_bindgen(js_name = putSamples, catch)]
+    fn put_samples(
+        store: &JsValue,
+        dashboard: u32,
+        feed: &str,
+        times: &[f64],
+        values: &[f64],
+        flags: &[u8],
+    ) -> Result<(), JsValue>;
 }
 
 /// A stored row read back; `None` for anything that is not one (the database is the
@@ -104,21 +101,35 @@ impl HistoryDb {
         Ok(HistoryDb { db })
     }
 
-    /// Writes `samples` (each with its feed's key) in one transaction.
-    pub async fn append(&self, dashboard: u32, samples: &[(String, Sample)]) -> Result<(), String> {
-        if samples.is_empty() {
+    /// Writes each feed's new samples (with its key) in one transaction.
+    pub async fn append(
+        &self,
+        dashboard: u32,
+        feeds: &[(String, Vec<Sample>)],
+    ) -> Result<(), String> {
+        if feeds.is_empty() {
             return Ok(());
         }
         let tx = self
             .db
             .transaction(&[STORE], TransactionMode::ReadWrite)
             .map_err(text)?;
-        let store = tx.object_store(STORE).map_err(text)?;
-        for (feed, sample) in samples {
-            // The requests complete with the transaction; their futures need no await.
-            store
-                .put(&row(dashboard, feed, sample), None)
-                .map_err(text)?;
+        let store: JsValue = tx.object_store(STORE).map_err(text)?.into();
+        for (feed, samples) in feeds {
+            let times: Vec<f64> = samples.iter().map(|s| s.time_ms).collect();
+            let values: Vec<f64> = samples.iter().map(|s| s.value.as_f64()).collect();
+            let flags: Vec<u8> = samples
+                .iter()
+                .map(|s| {
+                    u8::from(s.retained) | (u8::from(matches!(s.value, Value::Switch(_))) << 1)
+                })
+                .collect();
+            put_samples(&store, dashboard, feed, &times, &values, &flags).map_err(|e| {
+                format!(
+                    "cannot save: {}",
+                    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+                )
+            })?;
         }
         finish(tx).await
     }
