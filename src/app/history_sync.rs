@@ -62,6 +62,11 @@ impl HistoryControl {
         });
         // Dropped (and so stopped) with the dashboard's owner.
         StoredValue::new_local(timer);
+        // Leaving the page: what came since the last write goes now (best effort: the
+        // browser may end the page before IndexedDB commits).
+        let pagehide =
+            window_event_listener(leptos::ev::pagehide, move |_| control.write_now(false));
+        on_cleanup(move || pagehide.remove());
         control
     }
 
@@ -100,12 +105,16 @@ impl HistoryControl {
     /// Writes what the feeds logged since the last write; every so often also deletes
     /// what is older than [`MAX_AGE_MS`] or beyond each feed's count.
     fn write(self, trim: bool) {
+        if !self.is_busy() {
+            self.write_now(trim);
+        }
+    }
+
+    /// [`HistoryControl::write`] even while a write is running (the page is going).
+    fn write_now(self, trim: bool) {
         let Some(Some(db)) = self.db.try_get_value() else {
             return;
         };
-        if self.is_busy() {
-            return;
-        }
         let Some(store) = self.feeds.try_store() else {
             return;
         };

@@ -15,18 +15,18 @@ fn chart_dashboard() -> serde_json::Value {
     ]})
 }
 
-/// Samples in the page's history database, counted by the page (a promise the
-/// WebDriver script waits for).
-async fn saved_samples(browser: &Browser) -> Result<u64, String> {
+/// Every value in the page's history database, in key order (read by the page: a
+/// promise the WebDriver script waits for).
+pub(crate) async fn saved_values(browser: &Browser) -> Result<Vec<f64>, String> {
     let script = "return new Promise((resolve) => {\n\
         const open = indexedDB.open('feedboard-history');\n\
-        open.onerror = () => resolve(-1);\n\
+        open.onerror = () => resolve(null);\n\
         open.onsuccess = () => {\n\
           const db = open.result;\n\
-          if (!db.objectStoreNames.contains('samples')) { db.close(); resolve(0); return; }\n\
-          const count = db.transaction('samples').objectStore('samples').count();\n\
-          count.onsuccess = () => { db.close(); resolve(count.result); };\n\
-          count.onerror = () => { db.close(); resolve(-1); };\n\
+          if (!db.objectStoreNames.contains('samples')) { db.close(); resolve([]); return; }\n\
+          const all = db.transaction('samples').objectStore('samples').getAll();\n\
+          all.onsuccess = () => { db.close(); resolve(all.result.map((r) => r.v)); };\n\
+          all.onerror = () => { db.close(); resolve(null); };\n\
         };\n\
       });";
     let value = browser
@@ -35,8 +35,22 @@ async fn saved_samples(browser: &Browser) -> Result<u64, String> {
         .await
         .map_err(|e| e.to_string())?;
     value
-        .as_u64()
-        .ok_or_else(|| format!("the count was {value}"))
+        .as_array()
+        .map(|values| values.iter().filter_map(|v| v.as_f64()).collect())
+        .ok_or_else(|| format!("the database could not be read: {value}"))
+}
+
+/// Waits until the history database holds `value`.
+pub(crate) async fn wait_until_saved(browser: &Browser, value: f64) {
+    eventually(&format!("{value} saved"), || async {
+        let values = saved_values(browser).await?;
+        if values.contains(&value) {
+            Ok(())
+        } else {
+            Err(format!("saved: {values:?}"))
+        }
+    })
+    .await;
 }
 
 async fn wait_for_history_status(browser: &Browser, what: &str, wanted: &str) {
@@ -67,13 +81,8 @@ fn a_charts_history_is_back_after_a_reload_and_gone_once_cleared() {
         }
         wait_for_chart(browser, "the last value", "latest value 13").await;
         // Written in a batch within a couple of seconds.
-        eventually("the three samples saved", || async {
-            match saved_samples(browser).await? {
-                3 => Ok(()),
-                n => Err(format!("{n} saved")),
-            }
-        })
-        .await;
+        wait_until_saved(browser, 13.0).await;
+        assert_eq!(saved_values(browser).await, Ok(vec![11.0, 12.0, 13.0]));
 
         // Reloaded and not connected: the chart shows what was saved.
         browser.client.refresh().await.expect("cannot reload");
@@ -90,7 +99,7 @@ fn a_charts_history_is_back_after_a_reload_and_gone_once_cleared() {
         browser.click("button", "Clear history").await;
         wait_for_chart(browser, "no data", "no data").await;
         eventually("the saved samples deleted", || async {
-            match saved_samples(browser).await? {
+            match saved_values(browser).await?.len() {
                 0 => Ok(()),
                 n => Err(format!("{n} saved")),
             }

@@ -155,9 +155,16 @@ fn a_block_made_in_the_wizard_previews_then_shows_its_feed_and_survives_a_reload
             "the wizard closed"
         );
 
+        crate::history::wait_until_saved(browser, 23.27).await;
         browser.client.refresh().await.expect("cannot reload");
         browser.find_by_role("heading", "Garden").await;
-        wait_for_value(browser, "Greenhouse", "no data").await;
+        // The block was saved, and so was its value (the history): shown as not current.
+        wait_for_value(browser, "Greenhouse", "23.3 °C").await;
+        browser
+            .wait_for_description("group", Name::Prefix("Greenhouse: "), "not current", |d| {
+                d.contains("Disconnected — last value")
+            })
+            .await;
         setup.browser.close().await;
     });
 }
