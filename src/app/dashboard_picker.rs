@@ -204,9 +204,19 @@ fn ConfirmDelete(
     });
     let delete = move |_| {
         let mut result = Ok(());
-        dashboards.edit(|l| result = l.delete(l.open_id()));
+        let mut deleted = None;
+        dashboards.edit(|l| {
+            let id = l.open_id();
+            result = l.delete(id);
+            deleted = Some(id);
+        });
         match result {
-            Ok(()) => asking.set(Asking::Nothing),
+            Ok(()) => {
+                if let Some(id) = deleted {
+                    super::history_sync::forget_dashboard(id);
+                }
+                asking.set(Asking::Nothing)
+            }
             Err(message) => problem.set(Some(message)),
         }
     };

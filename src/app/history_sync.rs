@@ -206,3 +206,14 @@ impl HistoryControl {
         let _ = self.busy.try_with_value(|b| b.set(busy));
     }
 }
+
+/// Deletes the saved history of a deleted dashboard: its id may be given to the next
+/// new one, which must not start with the old one's values.
+pub fn forget_dashboard(dashboard: EntryId) {
+    spawn_local(async move {
+        // Nothing saved where there is no database; a failure here has no one to tell.
+        if let Ok(db) = HistoryDb::open().await {
+            let _ = db.clear(dashboard).await;
+        }
+    });
+}

@@ -30,7 +30,7 @@ async fn dashboard_options(browser: &Browser) -> Result<Vec<String>, String> {
 }
 
 /// Wait until the "Dashboard" list holds exactly `expected`.
-async fn wait_for_options(browser: &Browser, expected: &[&str]) {
+pub(crate) async fn wait_for_options(browser: &Browser, expected: &[&str]) {
     eventually(
         &format!("the Dashboard list to be {expected:?}"),
         || async {
@@ -46,12 +46,12 @@ async fn wait_for_options(browser: &Browser, expected: &[&str]) {
 }
 
 /// Wait until the open dashboard's heading is `title`.
-async fn wait_for_open(browser: &Browser, title: &str) {
+pub(crate) async fn wait_for_open(browser: &Browser, title: &str) {
     browser.find_by_role("heading", title).await;
 }
 
 /// Choose `title` in the "Dashboard" list and wait for it to open.
-async fn switch_to(browser: &Browser, title: &str) {
+pub(crate) async fn switch_to(browser: &Browser, title: &str) {
     browser
         .find_by_role("combobox", "Dashboard")
         .await
@@ -62,7 +62,7 @@ async fn switch_to(browser: &Browser, title: &str) {
 }
 
 /// New dashboard → name → Create, and wait for it to open.
-async fn create_dashboard(browser: &Browser, name: &str) {
+pub(crate) async fn create_dashboard(browser: &Browser, name: &str) {
     browser.click("button", "New dashboard").await;
     let field = browser
         .find_by_role("textbox", "Name of the new dashboard")

@@ -118,3 +118,30 @@ fn a_charts_history_is_back_after_a_reload_and_gone_once_cleared() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn a_deleted_dashboards_history_is_deleted_with_it() {
+    run(async {
+        let setup = Setup::start_with_dashboard(chart_dashboard()).await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut sensor = setup.peer("sensor").await;
+        sensor.publish("alice/f/level", "21", false).await;
+        wait_until_saved(browser, 21.0).await;
+
+        crate::dashboards::create_dashboard(browser, "Other").await;
+        crate::dashboards::switch_to(browser, "Kept").await;
+        browser.click("button", "Delete dashboard").await;
+        browser.click("button", "Yes, delete it").await;
+        crate::dashboards::wait_for_options(browser, &["Home and ward", "Other"]).await;
+        eventually("the deleted dashboard's history gone", || async {
+            match saved_values(browser).await?.len() {
+                0 => Ok(()),
+                n => Err(format!("{n} saved")),
+            }
+        })
+        .await;
+        setup.browser.close().await;
+    });
+}
