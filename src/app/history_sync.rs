@@ -132,13 +132,18 @@ impl HistoryControl {
                 });
                 rows[group].1.push(sample);
             }
-            let feeds = store
-                .ids()
-                .filter_map(|id| {
-                    let feed = store.feed(id)?;
-                    Some((feed.history_key(), feed.samples().capacity()))
-                })
-                .collect();
+            // Each feed's key and bound, for a trim only: not worth listing every write.
+            let feeds = if trim {
+                store
+                    .ids()
+                    .filter_map(|id| {
+                        let feed = store.feed(id)?;
+                        Some((feed.history_key(), feed.samples().capacity()))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             (rows, feeds)
         };
         if dropped > 0 {

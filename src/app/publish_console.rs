@@ -183,9 +183,13 @@ pub fn PublishConsole(connection: Connection) -> impl IntoView {
                 <div class="field">
                     <label for="publish-qos">"QoS"</label>
                     <select id="publish-qos"
-                        prop:value=move || qos_value(draft.with(|d| d.qos))
+                        prop:value=move || draft.with(|d| d.qos.as_u8()).to_string()
                         on:change=move |ev| {
-                            let qos = qos_from(&event_target_value(&ev));
+                            let qos = event_target_value(&ev)
+                                .parse()
+                                .ok()
+                                .and_then(QoS::from_u8)
+                                .unwrap_or_default();
                             draft.update(|d| d.qos = qos);
                         }>
                         <option value="0">"0: at most once"</option>
@@ -314,7 +318,7 @@ fn sent_summary(message: &Outgoing) -> String {
         } else {
             format!("{payload:?}")
         },
-        format!("QoS {}", qos_value(message.qos)),
+        format!("QoS {}", message.qos.as_u8()),
     ];
     if message.retain {
         parts.push("retained".into());
@@ -332,20 +336,4 @@ fn sent_summary(message: &Outgoing) -> String {
         ));
     }
     parts.join(" · ")
-}
-
-fn qos_value(qos: QoS) -> &'static str {
-    match qos {
-        QoS::AtMostOnce => "0",
-        QoS::AtLeastOnce => "1",
-        QoS::ExactlyOnce => "2",
-    }
-}
-
-fn qos_from(value: &str) -> QoS {
-    match value {
-        "1" => QoS::AtLeastOnce,
-        "2" => QoS::ExactlyOnce,
-        _ => QoS::AtMostOnce,
-    }
 }

@@ -153,11 +153,7 @@ fn flag(name: &str, value: Option<u8>) -> Result<bool, String> {
 
 /// The wire value of a QoS, for messages.
 pub(crate) fn qos_number(qos: QoS) -> u8 {
-    match qos {
-        QoS::AtMostOnce => 0,
-        QoS::AtLeastOnce => 1,
-        QoS::ExactlyOnce => 2,
-    }
+    qos.as_u8()
 }
 
 /// A refusal made by the session in the broker's name, so the app shows it like one the

@@ -40,6 +40,15 @@ impl QoS {
             _ => None,
         }
     }
+
+    /// The wire value: 0, 1 or 2.
+    pub fn as_u8(self) -> u8 {
+        match self {
+            QoS::AtMostOnce => 0,
+            QoS::AtLeastOnce => 1,
+            QoS::ExactlyOnce => 2,
+        }
+    }
 }
 
 /// The message the broker publishes for us if we vanish without DISCONNECT.

@@ -45,7 +45,7 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
             Some(message) => {
                 facts.push(("Shown", format!("message {}", message.seq)));
                 facts.push(("Size", format!("{} bytes", message.size)));
-                facts.push(("QoS", qos_text(message.qos).to_owned()));
+                facts.push(("QoS", message.qos.as_u8().to_string()));
                 facts.push((
                     "Retained",
                     if message.retained { "yes" } else { "no" }.to_owned(),
@@ -136,14 +136,6 @@ fn recent_label(message: &LastMessage) -> String {
         message.size,
         payload_view::preview(&message.payload, message.size, 40)
     )
-}
-
-fn qos_text(qos: mqtt_session::QoS) -> &'static str {
-    match qos {
-        mqtt_session::QoS::AtMostOnce => "0",
-        mqtt_session::QoS::AtLeastOnce => "1",
-        mqtt_session::QoS::ExactlyOnce => "2",
-    }
 }
 
 /// ISO 8601 in UTC, to the millisecond.
