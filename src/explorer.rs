@@ -8,4 +8,5 @@ pub mod tree;
 pub use payload_view::{PayloadView, Shown};
 pub use tree::{
     LastMessage, Node, NodeId, Subscription, TopicTree, MAX_KEPT_PAYLOAD, MAX_RECENT, MAX_TOPICS,
+    SHOWN_RECENT,
 };

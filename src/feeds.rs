@@ -7,6 +7,7 @@ pub mod decode;
 pub mod image_payload;
 pub mod number_text;
 pub mod packed_number;
+pub mod payload_log;
 pub mod ring;
 pub mod sample_ring;
 pub mod store;

@@ -10,6 +10,7 @@ pub mod blocks;
 pub mod connection;
 pub mod dashboards;
 pub mod explorer;
+pub mod export;
 pub mod feeds;
 pub mod history;
 pub mod publish;

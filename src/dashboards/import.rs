@@ -80,17 +80,9 @@ pub fn export_json(dashboard: &Dashboard) -> String {
 
 /// A file name for the export: the title with anything unusual replaced.
 pub fn export_file_name(dashboard: &Dashboard) -> String {
-    let stem: String = dashboard
-        .title
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
-    let stem = stem.trim_matches('-');
-    let stem: String = stem.chars().take(60).collect();
-    if stem.is_empty() {
-        "dashboard.json".into()
-    } else {
-        format!("{stem}.json")
+    match crate::export::file_name::file_stem(&dashboard.title, 60) {
+        Some(stem) => format!("{stem}.json"),
+        None => "dashboard.json".into(),
     }
 }
 

@@ -15,8 +15,12 @@ pub const MAX_TOPICS: usize = 100_000;
 /// The most bytes of a topic's last payload kept (its full size is noted).
 pub const MAX_KEPT_PAYLOAD: usize = 4096;
 
-/// The most recent messages kept of the one topic the user selected.
-pub const MAX_RECENT: usize = 50;
+/// The most recent messages kept of the one topic the user selected: what its CSV
+/// export holds (the page lists the newest [`SHOWN_RECENT`]). At most 4 MiB of payloads.
+pub const MAX_RECENT: usize = 1000;
+
+/// How many of the recent messages the page lists.
+pub const SHOWN_RECENT: usize = 50;
 
 /// How long a topic's message rate is averaged over.
 const RATE_WINDOW_MS: f64 = 5000.0;
@@ -511,7 +515,8 @@ mod tests {
         let a = tree.find("a").unwrap();
         tree.watch(Some(a));
         let none = MessageProperties::default();
-        for i in 2..=60 {
+        let last = MAX_RECENT + 10;
+        for i in 2..=last {
             tree.ingest(
                 "a",
                 i.to_string().as_bytes(),
@@ -524,8 +529,11 @@ mod tests {
         }
         let recent: Vec<Vec<u8>> = tree.recent().iter().map(|m| m.payload.clone()).collect();
         assert_eq!(recent.len(), MAX_RECENT);
-        assert_eq!(recent.last().unwrap(), b"60");
-        assert_eq!(recent.first().unwrap(), b"11");
+        assert_eq!(recent.last().unwrap(), last.to_string().as_bytes());
+        assert_eq!(
+            recent.first().unwrap(),
+            (last - MAX_RECENT + 1).to_string().as_bytes()
+        );
         tree.watch(tree.find("b"));
         assert_eq!(tree.recent().len(), 1, "starts with b's last message");
         tree.watch(None);

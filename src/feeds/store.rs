@@ -4,8 +4,9 @@ use mqtt_session::topic::{filter_matches, validate_topic_filter};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::decode::{decode, Decoded, Decoding};
+use super::decode::{decode, Decoded, Decoding, Part, Read};
 use super::image_payload::ImageSource;
+use super::payload_log::{is_plain_number_text, PayloadLog, RawPayload};
 use super::{Ring, SampleRing, Value};
 
 /// Index of a feed in its store. Stable for the store's lifetime.
@@ -70,6 +71,8 @@ pub struct Feed {
     decoding: Decoding,
     /// Numbers and on/off states.
     samples: SampleRing,
+    /// The payloads behind the live samples that were more than their value's text.
+    payloads: PayloadLog,
     /// Texts, for a feed read as text.
     texts: Ring<KeptText>,
     /// Only the newest image: one can be half a megabyte.
@@ -97,6 +100,62 @@ impl Feed {
     /// Recent samples, oldest first, bounded by the feed's capacity.
     pub fn samples(&self) -> &SampleRing {
         &self.samples
+    }
+
+    /// The samples that arrived from `from_ms` to `to_ms` (inclusive), oldest first,
+    /// each with its raw payload as far as it is still known: for a CSV export.
+    pub fn samples_between(&self, from_ms: f64, to_ms: f64) -> Vec<(Sample, RawPayload)> {
+        let len = self.samples.len();
+        let start = self.samples.partition_point(|s| s.time_ms < from_ms);
+        let end = self
+            .samples
+            .partition_point(|s| s.time_ms <= to_ms)
+            .max(start);
+        // The newest `noted` samples are live ones, numbered up to `noted`; any before
+        // them were read back from the saved history.
+        let noted = self.payloads.noted();
+        let ordinal_of = |index: usize| noted.checked_sub((len - index) as u64);
+        let first_live = (start..end).find_map(ordinal_of);
+        let mut raws = first_live
+            .map(|o| self.payloads.raws_from(o))
+            .unwrap_or_default()
+            .into_iter();
+        (start..end)
+            .filter_map(|index| {
+                let sample = self.samples.get(index)?;
+                let raw = match ordinal_of(index) {
+                    Some(_) => raws.next().unwrap_or(RawPayload::Unknown),
+                    None => RawPayload::Unknown,
+                };
+                Some((sample, raw))
+            })
+            .collect()
+    }
+
+    /// The text a payload that was exactly `value`'s own text had: what a sample's
+    /// [`RawPayload::SameAsValue`] stands for.
+    pub fn value_text(&self, value: Value) -> String {
+        match (&self.decoding.read, value) {
+            (Read::Switch { on, .. } | Read::Equals { on }, Value::Switch(true)) => on.clone(),
+            (Read::Switch { off, .. }, Value::Switch(false)) => off.clone(),
+            (_, value) => value.as_f64().to_string(),
+        }
+    }
+
+    /// True when `payload` is exactly the text [`Feed::value_text`] writes for `value`:
+    /// then it need not be kept. A byte scan, no allocation: this runs per message.
+    fn is_value_text(&self, payload: &[u8], value: Value) -> bool {
+        if self.decoding.part != Part::Whole {
+            return false;
+        }
+        match (&self.decoding.read, value) {
+            (Read::Number, _) => is_plain_number_text(payload),
+            (Read::Switch { on, .. } | Read::Equals { on }, Value::Switch(true)) => {
+                payload == on.as_bytes()
+            }
+            (Read::Switch { off, .. }, Value::Switch(false)) => payload == off.as_bytes(),
+            _ => false,
+        }
     }
 
     /// The newest sample.
@@ -205,6 +264,7 @@ impl FeedStore {
             filter: filter.to_owned(),
             decoding,
             samples: SampleRing::new(capacity),
+            payloads: PayloadLog::default(),
             texts: Ring::new(capacity.min(MAX_KEPT_TEXTS)),
             image: None,
             last_error: None,
@@ -327,6 +387,8 @@ impl FeedStore {
                                 retained,
                             };
                             feed.samples.push(sample);
+                            let plain = feed.is_value_text(payload, value);
+                            feed.payloads.push((!plain).then_some(payload));
                             if let Some(log) = history_log {
                                 let bucket = (time_ms / HISTORY_RESOLUTION_MS).floor() as i64;
                                 let slot = &mut history_slots[id.0];
@@ -433,6 +495,7 @@ impl FeedStore {
     pub fn clear_samples(&mut self) {
         for index in 0..self.feeds.len() {
             self.feeds[index].samples.clear();
+            self.feeds[index].payloads.clear();
             self.mark_changed(FeedId(index));
         }
         if let Some(log) = &mut self.history_log {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::ExplorerState;
-use crate::explorer::{payload_view, LastMessage, PayloadView};
+use crate::explorer::{payload_view, LastMessage, PayloadView, SHOWN_RECENT};
 
 /// Under the rows, when a topic is selected.
 #[component]
@@ -39,6 +39,7 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
         let recent_items: Vec<(u64, String)> = recent
             .iter()
             .rev()
+            .take(SHOWN_RECENT)
             .map(|m| (m.seq, recent_label(m)))
             .collect();
         let (shown, properties) = match &shown_message {
