@@ -2,9 +2,11 @@
 //! connection form, and the open dashboard.
 
 mod connection_form;
+mod csv_export;
 mod dashboard_picker;
 mod dashboards_handle;
 mod explorer;
+mod feed_exports;
 mod feeds_context;
 mod history_sync;
 mod open_dashboard;

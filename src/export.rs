@@ -5,7 +5,9 @@
 pub mod csv;
 pub mod download;
 pub mod file_name;
+pub mod range;
 pub mod rows;
 
 pub use csv::{ExportRow, HEADER};
-pub use rows::{feed_rows, message_rows, TimeRange};
+pub use range::{RangeChoice, TimeRange};
+pub use rows::{feed_rows, message_rows};

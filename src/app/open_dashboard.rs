@@ -7,7 +7,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::csv_export::CsvExport;
 use super::explorer::TopicExplorer;
+use super::feed_exports::dashboard_exports;
 use super::feeds_context::FeedsContext;
 use super::history_sync::HistoryControl;
 use super::publish_console::PublishConsole;
@@ -15,6 +17,7 @@ use super::{ConnectionForm, Dashboards, Refusals, Traffic};
 use crate::blocks::Liveness;
 use crate::connection::{Connection, ConnectionSettings};
 use crate::dashboards::{view::DashboardView, Entry};
+use crate::export::{feed_rows, TimeRange};
 use crate::feeds::FeedStore;
 use crate::wizard::{BlockWizard, WizardTask};
 
@@ -66,6 +69,7 @@ pub fn OpenDashboard(
     let editing = RwSignal::new(false);
     let publishing = RwSignal::new(false);
     let exploring = RwSignal::new(false);
+    let exporting = RwSignal::new(false);
     let wizard = RwSignal::new(None::<WizardTask>);
     // The topic a block is being added for, from the topic explorer.
     let wizard_topic = RwSignal::new(None::<String>);
@@ -100,6 +104,10 @@ pub fn OpenDashboard(
                 on:click=move |_| exploring.update(|e| *e = !*e)>
                 "Topic explorer"
             </button>
+            <button type="button" aria-expanded=move || exporting.get().to_string()
+                on:click=move |_| exporting.update(|e| *e = !*e)>
+                "Export CSV…"
+            </button>
             {history.map(|_| view! {
                 <button type="button" on:click=move |_| clearing_history.set(true)>
                     "Clear history…"
@@ -132,6 +140,25 @@ pub fn OpenDashboard(
         <div id="publish-console" hidden=move || !publishing.get()>
             <PublishConsole connection />
         </div>
+        // The feeds as they are when it opens: a block added later is offered next time.
+        {move || exporting.get().then(|| {
+            let exports = dashboards
+                .with_untracked(|l| l.entry(id).map(|e| dashboard_exports(&e.dashboard, feeds)))
+                .unwrap_or_default();
+            let (choices, ids): (Vec<_>, Vec<_>) = exports.into_iter().unzip();
+            let rows = Callback::new(move |(index, range): (usize, TimeRange)| {
+                let Some(store) = feeds.try_store() else { return Vec::new() };
+                let store = store.borrow();
+                ids.get(index)
+                    .and_then(|id| store.feed(*id))
+                    .map(|feed| feed_rows(feed, range))
+                    .unwrap_or_default()
+            });
+            view! {
+                <CsvExport title="Export CSV" choices rows
+                    on_close=Callback::new(move |()| exporting.set(false)) />
+            }
+        })}
         // Mounted only while open: closing it ends its subscription.
         {move || exploring.get().then(|| view! { <TopicExplorer connection on_add_block=add_for_topic /> })}
         {move || wizard.get().map(|task| view! {

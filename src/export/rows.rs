@@ -4,29 +4,11 @@
 //! while new messages go on arriving.
 
 use super::csv::{CellPayload, CellValue, ExportRow};
+use super::range::TimeRange;
 use crate::explorer::LastMessage;
 use crate::feeds::number_text::parse_f64;
 use crate::feeds::payload_log::RawPayload;
 use crate::feeds::{Feed, Value};
-
-/// Arrival times from `from_ms` to `to_ms`, inclusive, in milliseconds since the epoch.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TimeRange {
-    pub from_ms: f64,
-    pub to_ms: f64,
-}
-
-impl TimeRange {
-    /// Everything, whenever it arrived.
-    pub const ALL: TimeRange = TimeRange {
-        from_ms: f64::NEG_INFINITY,
-        to_ms: f64::INFINITY,
-    };
-
-    fn contains(self, time_ms: f64) -> bool {
-        self.from_ms <= time_ms && time_ms <= self.to_ms
-    }
-}
 
 /// The feed's kept values in `range`, oldest first: its samples (numbers, on/off as
 /// 1/0) with their payloads as far as they are known, or its texts.

@@ -292,19 +292,23 @@ impl FeedStore {
         decoding: Decoding,
         capacity: usize,
     ) -> Result<FeedId, String> {
-        let existing = self
-            .feeds
-            .iter()
-            .position(|f| f.filter == filter && f.decoding == decoding);
-        match existing {
-            Some(index) => {
-                let feed = &mut self.feeds[index];
+        match self.find_feed(filter, &decoding) {
+            Some(id) => {
+                let feed = &mut self.feeds[id.0];
                 feed.samples.grow_to(capacity);
                 feed.texts.grow_to(capacity.min(MAX_KEPT_TEXTS));
-                Ok(FeedId(index))
+                Ok(id)
             }
             None => self.add_feed(filter, decoding, capacity),
         }
+    }
+
+    /// The feed bound to `filter` with `decoding`, if there is one.
+    pub fn find_feed(&self, filter: &str, decoding: &Decoding) -> Option<FeedId> {
+        self.feeds
+            .iter()
+            .position(|f| f.filter == filter && f.decoding == *decoding)
+            .map(FeedId)
     }
 
     /// Topics that reached a wildcard feed (at most [`MAX_SEEN_TOPICS`]), sorted.

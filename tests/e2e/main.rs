@@ -22,6 +22,7 @@ mod charts;
 mod conformance;
 mod content_policy;
 mod controls;
+mod csv_export;
 mod dashboards;
 mod demo_broker_restart;
 mod demo_process;

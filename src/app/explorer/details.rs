@@ -6,7 +6,10 @@
 use leptos::prelude::*;
 
 use super::ExplorerState;
-use crate::explorer::{payload_view, LastMessage, PayloadView, SHOWN_RECENT};
+use crate::app::csv_export::{CsvExport, ExportChoice};
+use crate::explorer::{payload_view, LastMessage, PayloadView, MAX_RECENT, SHOWN_RECENT};
+use crate::export::file_name::csv_file_name;
+use crate::export::{message_rows, TimeRange};
 
 /// Under the rows, when a topic is selected.
 #[component]
@@ -14,9 +17,12 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
     let view_as = RwSignal::new(PayloadView::Text);
     // The message picked from the recent list, by its number; `None` follows the newest.
     let picked = RwSignal::new(None::<u64>);
+    // The CSV export of the selected topic, open until another topic is selected.
+    let exporting = RwSignal::new(false);
     Effect::new(move || {
         state.selected.track();
         picked.set(None);
+        exporting.set(false);
     });
     let details = move || {
         state.version.track();
@@ -66,6 +72,10 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
                 <button type="button" on:click=move |_| on_add_block.run(topic.clone())>
                     "Add to dashboard"
                 </button>
+                <button type="button" aria-expanded=move || exporting.get().to_string()
+                    on:click=move |_| exporting.update(|e| *e = !*e)>
+                    "Export CSV of this topic…"
+                </button>
                 <dl class="explorer-facts-list">
                     {facts.into_iter().map(|(term, value)| view! { <dt>{term}</dt><dd>{value}</dd> }).collect_view()}
                 </dl>
@@ -107,7 +117,35 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
             </div>
         })
     };
-    view! { {details} }
+    // Outside `details`, which is built again every frame with news: the panel keeps
+    // what the user chose.
+    let export = move || {
+        if !exporting.get() {
+            return None;
+        }
+        let id = state.selected.get_untracked()?;
+        let topic = state.tree.with_value(|t| t.borrow().topic_of(id));
+        let choices = vec![ExportChoice {
+            label: format!("Recent messages of {topic} (at most {MAX_RECENT}, since selected)"),
+            file_name: csv_file_name(&topic),
+        }];
+        let rows = Callback::new(move |(_, range): (usize, TimeRange)| {
+            let tree = state.tree.get_value();
+            let tree = tree.borrow();
+            let recent = tree.recent();
+            if recent.is_empty() {
+                let last = tree.node(id).and_then(|n| n.last.as_ref());
+                message_rows(last, range)
+            } else {
+                message_rows(recent, range)
+            }
+        });
+        Some(view! {
+            <CsvExport title="Export CSV of the topic" choices rows
+                on_close=Callback::new(move |()| exporting.set(false)) />
+        })
+    };
+    view! { {details} {export} }
 }
 
 /// The message's payload in `view`, with a note when only part of it was kept.
