@@ -7,7 +7,7 @@ use super::csv::{CellPayload, CellValue, ExportRow};
 use super::range::TimeRange;
 use crate::explorer::LastMessage;
 use crate::feeds::number_text::parse_f64;
-use crate::feeds::payload_log::RawPayload;
+use crate::feeds::payload_log::{Layout, RawPayload};
 use crate::feeds::{Feed, Value};
 
 /// The feed's kept values in `range`, oldest first: its samples (numbers, on/off as
@@ -21,9 +21,11 @@ pub fn feed_rows(feed: &Feed, range: TimeRange) -> Vec<ExportRow> {
             time_ms: sample.time_ms,
             value: CellValue::Number(sample.value.as_f64()),
             payload: match (raw, sample.value) {
-                (RawPayload::SameAsValue, Value::Number(_)) => CellPayload::SameAsNumber,
-                (RawPayload::SameAsValue, value) => {
-                    CellPayload::Text(feed.value_text(value).into_boxed_str())
+                (RawPayload::Written(Layout::Shortest), Value::Number(_)) => {
+                    CellPayload::SameAsNumber
+                }
+                (RawPayload::Written(layout), value) => {
+                    CellPayload::Text(feed.value_text(value, layout).into_boxed_str())
                 }
                 (RawPayload::Kept { bytes, size }, _) => CellPayload::Bytes { bytes, size },
                 (RawPayload::Unknown, _) => CellPayload::Unknown,

@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::decode::{decode, Decoded, Decoding, Part, Read};
 use super::image_payload::ImageSource;
-use super::payload_log::{is_plain_number_text, PayloadLog, RawPayload};
+use super::payload_log::{number_layout, Layout, PayloadLog, RawPayload, Written};
 use super::{Ring, SampleRing, Value};
 
 /// Index of a feed in its store. Stable for the store's lifetime.
@@ -132,30 +132,35 @@ impl Feed {
             .collect()
     }
 
-    /// The text a payload that was exactly `value`'s own text had: what a sample's
-    /// [`RawPayload::SameAsValue`] stands for.
-    pub fn value_text(&self, value: Value) -> String {
+    /// The payload `value` was in `layout`: what a sample's [`RawPayload::Written`]
+    /// stands for. An on/off value is its switch's text.
+    pub fn value_text(&self, value: Value, layout: Layout) -> String {
         match (&self.decoding.read, value) {
             (Read::Switch { on, .. } | Read::Equals { on }, Value::Switch(true)) => on.clone(),
             (Read::Switch { off, .. }, Value::Switch(false)) => off.clone(),
-            (_, value) => value.as_f64().to_string(),
+            (_, value) => layout.write(value.as_f64()),
         }
     }
 
-    /// True when `payload` is exactly the text [`Feed::value_text`] writes for `value`:
-    /// then it need not be kept. A byte scan, no allocation: this runs per message.
-    fn is_value_text(&self, payload: &[u8], value: Value) -> bool {
-        if self.decoding.part != Part::Whole {
-            return false;
-        }
-        match (&self.decoding.read, value) {
-            (Read::Number, _) => is_plain_number_text(payload),
-            (Read::Switch { on, .. } | Read::Equals { on }, Value::Switch(true)) => {
-                payload == on.as_bytes()
+    /// How `payload` is noted for `value`: as a layout when [`Feed::value_text`] writes
+    /// it again exactly, else as its bytes. A byte scan, no allocation: this runs per
+    /// message.
+    fn written_as<'p>(&self, payload: &'p [u8], value: Value) -> Written<'p> {
+        let layout = if self.decoding.part != Part::Whole {
+            None
+        } else {
+            match (&self.decoding.read, value) {
+                (Read::Number, _) => number_layout(payload, self.payloads.layout()),
+                (Read::Switch { on, .. } | Read::Equals { on }, Value::Switch(true)) => {
+                    (payload == on.as_bytes()).then_some(Layout::Shortest)
+                }
+                (Read::Switch { off, .. }, Value::Switch(false)) => {
+                    (payload == off.as_bytes()).then_some(Layout::Shortest)
+                }
+                _ => None,
             }
-            (Read::Switch { off, .. }, Value::Switch(false)) => payload == off.as_bytes(),
-            _ => false,
-        }
+        };
+        layout.map_or(Written::Bytes(payload), Written::As)
     }
 
     /// The newest sample.
@@ -391,8 +396,8 @@ impl FeedStore {
                                 retained,
                             };
                             feed.samples.push(sample);
-                            let plain = feed.is_value_text(payload, value);
-                            feed.payloads.push((!plain).then_some(payload));
+                            let written = feed.written_as(payload, value);
+                            feed.payloads.push(written);
                             if let Some(log) = history_log {
                                 let bucket = (time_ms / HISTORY_RESOLUTION_MS).floor() as i64;
                                 let slot = &mut history_slots[id.0];

@@ -23,6 +23,7 @@ use crate::process::{self, error, Error, Result};
 
 mod dashboard_load;
 mod explorer_load;
+mod export_load;
 mod latency;
 mod native_subscriber;
 mod page_scenarios;
@@ -135,7 +136,9 @@ struct Options {
 }
 
 /// The parts `--only` can name: S1–S3 run together, as do S6 and S7.
-const PARTS: [&str; 8] = ["s1", "ceiling", "s4", "s5", "s6", "s8", "s9", "explorer"];
+const PARTS: [&str; 9] = [
+    "s1", "ceiling", "s4", "s5", "s6", "s8", "s9", "explorer", "export",
+];
 
 impl Options {
     fn runs_part(&self, part: &str) -> bool {
@@ -188,7 +191,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
             }
             other => {
                 return Err(error(format!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer]"
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer,export]"
                 )))
             }
         }
@@ -521,6 +524,17 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     } else {
         None
     };
+    let export = if options.runs_part("export") {
+        println!(
+            "CSV export: {} messages to one chart, then its whole feed exported",
+            export_load::MESSAGES
+        );
+        let page = page_url(Client::Feedboard, http_port, &ws_broker, Layout::Chart);
+        let downloads = temp.path().join("downloads");
+        Some(export_load::measure(&mut chrome, &page, tcp_port, &downloads))
+    } else {
+        None
+    };
     chrome.close();
 
     let table = table(&results, options.messages);
@@ -548,6 +562,9 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     }
     if let Some(explorer) = &explorer {
         println!("{}", explorer_load::table(explorer));
+    }
+    if let Some(export) = &export {
+        println!("{}", export_load::table(export));
     }
     let out = repo.join("target").join("bench");
     fs::create_dir_all(&out)?;

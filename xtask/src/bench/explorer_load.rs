@@ -35,7 +35,7 @@ fn topic(n: usize) -> String {
 }
 
 /// Clicks the button whose text is `text` (the app's own controls, as a user would).
-fn click_js(text: &str) -> String {
+pub(super) fn click_js(text: &str) -> String {
     format!(
         "(() => {{ const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === {0} || b.getAttribute('aria-label') === {0}); if (!b) return false; b.click(); return true; }})()",
         quote(text)
@@ -43,7 +43,7 @@ fn click_js(text: &str) -> String {
 }
 
 /// Polls `expression` until it is `true`.
-fn wait_true(
+pub(super) fn wait_true(
     chrome: &mut Chrome,
     s: Option<&str>,
     expression: &str,
