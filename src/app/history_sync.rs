@@ -6,7 +6,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,6 +17,9 @@ use crate::feeds::{FeedId, Sample};
 use crate::history::db::HistoryDb;
 use crate::history::{MAX_AGE_MS, TRIM_EVERY_WRITES, WRITE_EVERY_MS};
 use rustc_hash::FxHashMap;
+
+/// How long the database may take to open before history is said to be off.
+const OPEN_TIME_LIMIT_MS: u32 = 10_000;
 
 /// What the page needs of the history: the problem to show, and clearing.
 #[derive(Clone, Copy)]
@@ -49,11 +52,25 @@ impl HistoryControl {
             store.borrow_mut().log_history(true);
         }
         spawn_local(async move {
-            match HistoryDb::open().await {
+            let newer = move || control.fail("another tab is upgrading or deleting it");
+            match HistoryDb::open(newer).await {
+                // Too late: the time limit below has said history is off.
+                Ok(db) if control.has_failed() => db.close(),
                 Ok(db) => control.read_back(Rc::new(db)).await,
                 Err(e) => control.fail(&e),
             }
         });
+        // A database that never answers (an upgrade blocked by an old tab) must not
+        // leave "Reading the saved history…" on screen for ever.
+        Timeout::new(OPEN_TIME_LIMIT_MS, move || {
+            if control.restored.try_get_untracked() == Some(None) {
+                control.fail(&format!(
+                    "the browser's database did not answer within {} s",
+                    OPEN_TIME_LIMIT_MS / 1000
+                ));
+            }
+        })
+        .forget();
         let writes = Rc::new(Cell::new(0u32));
         let timer = Interval::new(WRITE_EVERY_MS, move || {
             let n = writes.get().wrapping_add(1);
@@ -96,6 +113,10 @@ impl HistoryControl {
             }
         }
         self.feeds.refresh();
+        if self.has_failed() {
+            db.close();
+            return;
+        }
         let _ = self.restored.try_set(Some(restored));
         if self.db.try_set_value(Some(db)).is_none() {
             self.set_busy(false);
@@ -192,6 +213,9 @@ impl HistoryControl {
         if let Some(store) = self.feeds.try_store() {
             store.borrow_mut().log_history(false);
         }
+        if let Some(Some(db)) = self.db.try_get_value() {
+            db.close();
+        }
         let _ = self.db.try_set_value(None);
         let _ = self.problem.try_update(|p| {
             if p.is_none() {
@@ -201,6 +225,13 @@ impl HistoryControl {
                 ));
             }
         });
+    }
+
+    /// True once history was turned off for a reason shown to the user.
+    fn has_failed(self) -> bool {
+        self.problem
+            .try_with_untracked(Option::is_some)
+            .unwrap_or(true)
     }
 
     fn is_busy(self) -> bool {
@@ -217,8 +248,9 @@ impl HistoryControl {
 pub fn forget_dashboard(dashboard: EntryId) {
     spawn_local(async move {
         // Nothing saved where there is no database; a failure here has no one to tell.
-        if let Ok(db) = HistoryDb::open().await {
+        if let Ok(db) = HistoryDb::open(|| {}).await {
             let _ = db.clear(dashboard).await;
+            db.close();
         }
     });
 }

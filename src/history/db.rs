@@ -86,8 +86,11 @@ async fn finish(tx: idb::Transaction) -> Result<(), String> {
 
 impl HistoryDb {
     /// Opens (or makes) the database. Fails where the browser keeps none: a private
-    /// window of some browsers, storage turned off, an upgrade blocked by another tab.
-    pub async fn open() -> Result<HistoryDb, String> {
+    /// window of some browsers, storage turned off, a newer version of the database
+    /// (another tab ran a newer Feedboard). `on_newer_version` runs when another tab
+    /// asks to upgrade it while open: the connection is closed first, so that tab is
+    /// not blocked.
+    pub async fn open(on_newer_version: impl FnOnce() + 'static) -> Result<HistoryDb, String> {
         let factory = Factory::new().map_err(text)?;
         let mut request = factory.open(DB_NAME, Some(1)).map_err(text)?;
         request.on_upgrade_needed(|event| {
@@ -97,8 +100,22 @@ impl HistoryDb {
             params.key_path(Some(KeyPath::new_array(["d", "f", "t"])));
             let _ = db.create_object_store(STORE, params);
         });
-        let db = request.await.map_err(text)?;
+        let mut db = request.await.map_err(text)?;
+        db.on_version_change(move |event| {
+            if let Some(db) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::IdbDatabase>().ok())
+            {
+                db.close();
+            }
+            on_newer_version();
+        });
         Ok(HistoryDb { db })
+    }
+
+    /// Closes the connection: nothing more is read or written through it.
+    pub fn close(&self) {
+        self.db.close();
     }
 
     /// Writes each feed's new samples (with its key) in one transaction.

@@ -145,3 +145,134 @@ fn a_deleted_dashboards_history_is_deleted_with_it() {
         setup.browser.close().await;
     });
 }
+
+/// Runs `script` (a promise's body, resolving with a string) in the current page and
+/// returns what it resolved with.
+async fn run_script(browser: &Browser, script: &str) -> String {
+    let value = browser
+        .client
+        .execute(
+            &format!("return new Promise((resolve) => {{ {script} }});"),
+            vec![],
+        )
+        .await
+        .expect("cannot run the script");
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+/// A page of the app's origin that is not the app (its server answers 404): the same
+/// IndexedDB as the app, without the app holding it.
+fn elsewhere_on_the_origin(setup: &Setup) -> String {
+    format!("{}/not-the-app", setup.app.url())
+}
+
+#[test]
+fn a_newer_history_database_turns_history_off_once_and_the_charts_go_on_in_memory() {
+    run(async {
+        let setup = Setup::start_with_dashboard(chart_dashboard()).await;
+        let browser = &setup.browser;
+        wait_for_history_status(browser, "history on", "0 saved samples read back").await;
+        // A newer Feedboard (here: a script on the same origin) upgraded the database
+        // to a version this one does not know.
+        browser.open(&elsewhere_on_the_origin(&setup)).await;
+        let upgraded = run_script(
+            browser,
+            "const r = indexedDB.open('feedboard-history', 99);\n\
+             r.onsuccess = () => { r.result.close(); resolve('upgraded'); };\n\
+             r.onerror = () => resolve('failed: ' + r.error);\n\
+             r.onblocked = () => resolve('blocked');",
+        )
+        .await;
+        assert_eq!(upgraded, "upgraded");
+        browser.open(&setup.app.url()).await;
+        let said = browser
+            .wait_for_text("status", "History", "history off", |t| {
+                t.starts_with("History is not saved in this browser (")
+            })
+            .await;
+        assert!(said.contains("VersionError"), "{said}");
+        assert!(said.ends_with("charts keep what arrives while the page is open, as before."));
+        // The dashboard works on in memory.
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut sensor = setup.peer("sensor").await;
+        sensor.publish("alice/f/level", "42", false).await;
+        wait_for_chart(browser, "a live value", "latest value 42").await;
+        let still = browser
+            .wait_for_text("status", "History", "still off", |t| !t.is_empty())
+            .await;
+        assert_eq!(still, said, "said once, unchanged by what came after");
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn another_tab_upgrading_the_database_is_not_blocked_and_history_stops_saying_why() {
+    run(async {
+        let setup = Setup::start_with_dashboard(chart_dashboard()).await;
+        let browser = &setup.browser;
+        wait_for_history_status(browser, "history on", "0 saved samples read back").await;
+        // In the app's own page, as another tab would: an upgrade waits ("blocked")
+        // for every open connection unless each closes when asked.
+        let upgraded = run_script(
+            browser,
+            "const r = indexedDB.open('feedboard-history', 2);\n\
+             r.onsuccess = () => { r.result.close(); resolve('upgraded'); };\n\
+             r.onerror = () => resolve('failed: ' + r.error);\n\
+             r.onblocked = () => resolve('blocked');",
+        )
+        .await;
+        assert_eq!(upgraded, "upgraded", "the app let go of the database");
+        wait_for_history_status(
+            browser,
+            "why history stopped",
+            "another tab is upgrading or deleting it",
+        )
+        .await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn a_database_that_never_answers_is_given_up_on_within_seconds() {
+    run(async {
+        let setup = Setup::start_with_dashboard(chart_dashboard()).await;
+        let browser = &setup.browser;
+        wait_for_history_status(browser, "history on", "0 saved samples read back").await;
+        let app_tab = browser.client.window().await.expect("the app's tab");
+        // Another tab holds the database open and will not let go; a deletion waits for
+        // it, and every later open waits behind the deletion.
+        let other = browser.client.new_window(true).await.expect("a new tab");
+        browser
+            .client
+            .switch_to_window(other.handle)
+            .await
+            .expect("cannot switch tabs");
+        browser.open(&elsewhere_on_the_origin(&setup)).await;
+        let held = run_script(
+            browser,
+            "const r = indexedDB.open('feedboard-history');\n\
+             r.onsuccess = () => {\n\
+               window.held = r.result;\n\
+               const d = indexedDB.deleteDatabase('feedboard-history');\n\
+               d.onblocked = () => resolve('delete blocked');\n\
+               d.onsuccess = () => resolve('deleted');\n\
+             };\n\
+             r.onerror = () => resolve('failed: ' + r.error);",
+        )
+        .await;
+        assert_eq!(held, "delete blocked");
+        browser
+            .client
+            .switch_to_window(app_tab)
+            .await
+            .expect("cannot switch back");
+        browser.client.refresh().await.expect("cannot reload");
+        browser
+            .wait_for_text("status", "History", "the time limit", |t| {
+                t.contains("the browser's database did not answer within 10 s")
+            })
+            .await;
+        setup.browser.close().await;
+    });
+}

@@ -72,7 +72,7 @@ fn run(test: impl Future<Output = ()>) {
 struct Setup {
     // Field order is drop order: browser first, broker last.
     browser: Browser,
-    _app: feedboard_demo::StaticServer,
+    app: feedboard_demo::StaticServer,
     broker: Mosquitto,
     _ca: TestCa,
 }
@@ -105,7 +105,7 @@ impl Setup {
         browser.open(&app.url()).await;
         Setup {
             browser,
-            _app: app,
+            app,
             broker,
             _ca: ca,
         }

@@ -531,7 +531,12 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         );
         let page = page_url(Client::Feedboard, http_port, &ws_broker, Layout::Chart);
         let downloads = temp.path().join("downloads");
-        Some(export_load::measure(&mut chrome, &page, tcp_port, &downloads))
+        Some(export_load::measure(
+            &mut chrome,
+            &page,
+            tcp_port,
+            &downloads,
+        ))
     } else {
         None
     };

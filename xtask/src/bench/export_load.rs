@@ -81,8 +81,18 @@ pub fn measure(
         publisher
             .publish_spread_over(MESSAGES, usize::MAX, |_| TOPIC.to_owned())
             .map_err(e)?;
-        wait_true(chrome, s, &chart_shows(MESSAGES), "the chart to take every message")?;
-        wait_true(chrome, s, &click_js("Export CSV…"), "the Export CSV… button")?;
+        wait_true(
+            chrome,
+            s,
+            &chart_shows(MESSAGES),
+            "the chart to take every message",
+        )?;
+        wait_true(
+            chrome,
+            s,
+            &click_js("Export CSV…"),
+            "the Export CSV… button",
+        )?;
         // The click and the moment the page says it saved the file, timed in the page.
         chrome
             .evaluate(
@@ -97,12 +107,20 @@ pub fn measure(
         let started = chrome
             .evaluate(
                 s,
-                &format!("(() => {{ const t = performance.now(); {}; return t; }})()", click_js("Download CSV")),
+                &format!(
+                    "(() => {{ const t = performance.now(); {}; return t; }})()",
+                    click_js("Download CSV")
+                ),
             )
             .map_err(e)?
             .as_f64()
             .ok_or("no start time")?;
-        wait_true(chrome, s, "window.__exportDone !== null", "the export to be saved")?;
+        wait_true(
+            chrome,
+            s,
+            "window.__exportDone !== null",
+            "the export to be saved",
+        )?;
         let frames_ms = take_frames(chrome, s)?;
         let done = chrome
             .evaluate(s, "window.__exportDone")
@@ -110,7 +128,10 @@ pub fn measure(
             .as_f64()
             .ok_or("no end time")?;
         let said = chrome
-            .evaluate(s, "document.querySelector('[aria-label=\"Export\"]').textContent")
+            .evaluate(
+                s,
+                "document.querySelector('[aria-label=\"Export\"]').textContent",
+            )
             .map_err(e)?
             .as_str()
             .unwrap_or_default()
