@@ -8,6 +8,7 @@ mod dashboards_handle;
 mod explorer;
 mod feed_exports;
 mod feeds_context;
+mod history_bounds;
 mod history_sync;
 mod open_dashboard;
 mod publish_console;

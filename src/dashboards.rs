@@ -8,6 +8,7 @@
 pub mod block_tools;
 pub mod demo;
 pub mod editing;
+pub mod history_settings;
 pub mod import;
 pub mod library;
 pub mod model;
@@ -19,6 +20,7 @@ pub mod validate;
 pub mod view;
 
 pub use demo::demo_dashboard;
+pub use history_settings::HistorySettings;
 pub use library::{Entry, EntryId, Library, MAX_NAME_CHARS};
 pub use model::{Block, BlockKind, Dashboard};
 pub use profile::Profile;

@@ -1,12 +1,10 @@
 //! Each dashboard's feed samples saved in the browser (IndexedDB), so charts show the
 //! hours before a reload, not an empty axis. Written in batches, bounded per feed by
-//! age ([`MAX_AGE_MS`]) and count (the feed's own capacity), read back when the
-//! dashboard opens, cleared with one action. The page glue is `app::history_sync`.
+//! age and count (the dashboard's [`crate::dashboards::HistorySettings`]: 24 hours and
+//! the feed's own capacity unless it says otherwise), read back when the dashboard
+//! opens, cleared with one action. The page glue is `app::history_sync`.
 
 pub mod db;
-
-/// How far back the saved history goes.
-pub const MAX_AGE_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
 /// How often new samples are written: often enough that a reload loses little, seldom
 /// enough that a busy feed costs one transaction, not thousands.

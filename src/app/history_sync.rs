@@ -13,9 +13,10 @@ use leptos::task::spawn_local;
 use super::FeedsContext;
 use crate::connection::wall_now_ms;
 use crate::dashboards::EntryId;
+use crate::dashboards::HistorySettings;
 use crate::feeds::{FeedId, Sample};
 use crate::history::db::HistoryDb;
-use crate::history::{MAX_AGE_MS, TRIM_EVERY_WRITES, WRITE_EVERY_MS};
+use crate::history::{TRIM_EVERY_WRITES, WRITE_EVERY_MS};
 use rustc_hash::FxHashMap;
 
 /// How long the database may take to open before history is said to be off.
@@ -33,18 +34,25 @@ pub struct HistoryControl {
     /// slow disk must not pile them up.
     busy: StoredValue<Rc<Cell<bool>>, LocalStorage>,
     dashboard: EntryId,
+    /// The dashboard's bounds, read at each use: a change applies from the next trim.
+    settings: Signal<HistorySettings>,
     feeds: FeedsContext,
 }
 
 impl HistoryControl {
     /// Starts saving `dashboard`'s feeds and reads back what was saved before.
-    pub fn start(dashboard: EntryId, feeds: FeedsContext) -> Self {
+    pub fn start(
+        dashboard: EntryId,
+        settings: Signal<HistorySettings>,
+        feeds: FeedsContext,
+    ) -> Self {
         let control = HistoryControl {
             problem: RwSignal::new(None),
             restored: RwSignal::new(None),
             db: StoredValue::new_local(None),
             busy: StoredValue::new_local(Rc::new(Cell::new(true))),
             dashboard,
+            settings,
             feeds,
         };
         // Noted from now on: what arrives while the database opens is written later.
@@ -88,7 +96,8 @@ impl HistoryControl {
     }
 
     async fn read_back(self, db: Rc<HistoryDb>) {
-        let since = wall_now_ms() - MAX_AGE_MS;
+        let bounds = self.bounds();
+        let since = wall_now_ms() - bounds.max_age_ms();
         let Some(store) = self.feeds.try_store() else {
             return;
         };
@@ -98,7 +107,8 @@ impl HistoryControl {
                 .ids()
                 .filter_map(|id| {
                     let feed = store.feed(id)?;
-                    Some((id, feed.history_key(), feed.samples().capacity()))
+                    let keep = bounds.samples_for(feed.samples().capacity());
+                    Some((id, feed.history_key(), keep))
                 })
                 .collect()
         };
@@ -124,7 +134,7 @@ impl HistoryControl {
     }
 
     /// Writes what the feeds logged since the last write; every so often also deletes
-    /// what is older than [`MAX_AGE_MS`] or beyond each feed's count.
+    /// what is older or more than the dashboard's [`HistorySettings`] keep.
     fn write(self, trim: bool) {
         if !self.is_busy() {
             self.write_now(trim);
@@ -140,6 +150,7 @@ impl HistoryControl {
             return;
         };
         let (log, dropped) = store.borrow_mut().take_history_log();
+        let bounds = self.bounds();
         let (rows, feeds): (Vec<_>, Vec<_>) = {
             let store = store.borrow();
             // Grouped by feed, in arrival order within each.
@@ -159,7 +170,8 @@ impl HistoryControl {
                     .ids()
                     .filter_map(|id| {
                         let feed = store.feed(id)?;
-                        Some((feed.history_key(), feed.samples().capacity()))
+                        let keep = bounds.samples_for(feed.samples().capacity());
+                        Some((feed.history_key(), keep))
                     })
                     .collect()
             } else {
@@ -177,7 +189,7 @@ impl HistoryControl {
         spawn_local(async move {
             let mut result = db.append(self.dashboard, &rows).await;
             if trim && result.is_ok() {
-                let before = wall_now_ms() - MAX_AGE_MS;
+                let before = wall_now_ms() - bounds.max_age_ms();
                 for (key, keep) in feeds {
                     result = db.trim(self.dashboard, &key, before, keep).await;
                     if result.is_err() {
@@ -225,6 +237,16 @@ impl HistoryControl {
                 ));
             }
         });
+    }
+
+    /// The dashboard's bounds now.
+    fn bounds(self) -> HistorySettings {
+        self.settings.try_get_untracked().unwrap_or_default()
+    }
+
+    /// Applies changed bounds at once: trims what they no longer keep.
+    pub fn trim_now(self) {
+        self.write(true);
     }
 
     /// True once history was turned off for a reason shown to the user.

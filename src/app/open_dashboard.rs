@@ -11,12 +11,13 @@ use super::csv_export::CsvExport;
 use super::explorer::TopicExplorer;
 use super::feed_exports::dashboard_exports;
 use super::feeds_context::FeedsContext;
+use super::history_bounds::HistoryBounds;
 use super::history_sync::HistoryControl;
 use super::publish_console::PublishConsole;
 use super::{ConnectionForm, Dashboards, Refusals, Traffic};
 use crate::blocks::Liveness;
 use crate::connection::{Connection, ConnectionSettings};
-use crate::dashboards::{view::DashboardView, Entry};
+use crate::dashboards::{view::DashboardView, Entry, HistorySettings};
 use crate::export::{feed_rows, TimeRange};
 use crate::feeds::FeedStore;
 use crate::wizard::{BlockWizard, WizardTask};
@@ -45,7 +46,10 @@ pub fn OpenDashboard(
     }
     let filters = feeds.filters();
     // A dashboard only looked at (a share link not saved) leaves no history behind.
-    let history = saved.then(|| HistoryControl::start(id, feeds));
+    let history_settings = Signal::derive(move || {
+        dashboards.with(|l| l.entry(id).map(|e| e.dashboard.history).unwrap_or_default())
+    });
+    let history = saved.then(|| HistoryControl::start(id, history_settings, feeds));
     let clearing_history = RwSignal::new(false);
     let connection = Connection::new(store, feeds.frame_listener());
     let liveness = Liveness::new(connection.status);
@@ -119,11 +123,13 @@ pub fn OpenDashboard(
                 {move || match (history.problem.get(), history.restored.get()) {
                     (Some(problem), _) => problem,
                     (None, Some(n)) => format!(
-                        "History is saved in this browser for 24 hours; {n} saved samples read back."
+                        "History is saved in this browser for {}; {n} saved samples read back.",
+                        HistorySettings::hours_label(history_settings.get().kept_hours())
                     ),
                     (None, None) => "Reading the saved history…".to_owned(),
                 }}
             </p>
+            <HistoryBounds id dashboards settings=history_settings history />
             {move || clearing_history.get().then(|| view! {
                 <div class="confirm" role="group" aria-labelledby="clear-history-question">
                     <p id="clear-history-question">

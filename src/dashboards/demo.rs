@@ -168,6 +168,7 @@ pub fn demo_dashboard() -> Dashboard {
         version: SCHEMA_VERSION,
         title: "Home and ward".into(),
         blocks,
+        history: Default::default(),
     }
 }
 

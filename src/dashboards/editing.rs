@@ -4,6 +4,7 @@
 //! Every change keeps the rule that a dashboard that exists is a valid one: a block is
 //! checked as an imported one would be before it goes in.
 
+use super::history_settings::HistorySettings;
 use super::library::{EntryId, Library, Origin};
 use super::model::{Block, Dashboard, MAX_COLUMNS};
 use super::validate;
@@ -58,6 +59,15 @@ impl Library {
         let block = blocks.remove(index);
         blocks.insert(to, block);
         Ok(to)
+    }
+
+    /// Sets how much history dashboard `id` keeps in the browser.
+    pub fn set_history(&mut self, id: EntryId, settings: HistorySettings) -> Result<(), String> {
+        if let Some(problem) = settings.problems().into_iter().next() {
+            return Err(problem);
+        }
+        self.dashboard_to_edit(id)?.history = settings;
+        Ok(())
     }
 
     /// Sets how many grid columns block `index` of dashboard `id` spans (`None`: its
@@ -201,6 +211,7 @@ mod tests {
             version: 1,
             title: "Site".into(),
             blocks: vec![value("a", "t")],
+            history: Default::default(),
         };
         library.apply_startup(Some(site.clone()), None, None);
         let id = library.open_id();

@@ -119,6 +119,7 @@ impl Library {
             version: SCHEMA_VERSION,
             title,
             blocks: Vec::new(),
+            history: Default::default(),
         };
         Ok(self.add(dashboard, Profile::for_broker(&broker), Origin::User, true))
     }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::history_settings::HistorySettings;
 use super::validate;
 use crate::blocks::thresholds::Threshold;
 use crate::feeds::{Decoding, JsonQuery, Part};
@@ -23,6 +24,9 @@ pub struct Dashboard {
     pub title: String,
     /// In display order.
     pub blocks: Vec<Block>,
+    /// How much history the browser keeps for it.
+    #[serde(default, skip_serializing_if = "HistorySettings::is_default")]
+    pub history: HistorySettings,
 }
 
 /// A dashboard as JSON holds it, blocks not yet read: each is read on its own so an
@@ -32,6 +36,8 @@ pub struct RawDashboard {
     version: u32,
     title: String,
     blocks: Vec<serde_json::Value>,
+    #[serde(default)]
+    history: HistorySettings,
 }
 
 impl TryFrom<RawDashboard> for Dashboard {
@@ -45,7 +51,7 @@ impl TryFrom<RawDashboard> for Dashboard {
             ));
         }
         let mut blocks = Vec::with_capacity(raw.blocks.len());
-        let mut problems = Vec::new();
+        let mut problems = raw.history.problems();
         for (index, json) in raw.blocks.into_iter().enumerate() {
             let name = validate::block_name(index, &json);
             match Block::deserialize(json) {
@@ -65,6 +71,7 @@ impl TryFrom<RawDashboard> for Dashboard {
                 version: raw.version,
                 title: raw.title,
                 blocks,
+                history: raw.history,
             })
         } else {
             Err(problems.join("; "))

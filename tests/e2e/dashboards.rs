@@ -103,7 +103,7 @@ async fn saved_text(browser: &Browser) -> String {
 }
 
 /// Paste `text` into the import box and press "Import pasted JSON".
-async fn import_pasted(browser: &Browser, text: &str) {
+pub(crate) async fn import_pasted(browser: &Browser, text: &str) {
     let area = browser
         .find_by_role("textbox", "Or paste a dashboard's JSON")
         .await;

@@ -276,3 +276,95 @@ fn a_database_that_never_answers_is_given_up_on_within_seconds() {
         setup.browser.close().await;
     });
 }
+
+/// Waits until the page's clock is in a later second than when called: the history
+/// keeps one sample per feed and second.
+async fn wait_for_the_next_second(browser: &Browser) {
+    let page_now = || async {
+        browser
+            .client
+            .execute("return Date.now();", vec![])
+            .await
+            .map_err(|e| e.to_string())
+            .map(|v| v.as_f64().unwrap_or(0.0))
+    };
+    let start = (page_now().await.expect("the page's clock") / 1000.0).floor();
+    eventually("the page's clock in the next second", || async {
+        let now = (page_now().await? / 1000.0).floor();
+        if now > start {
+            Ok(())
+        } else {
+            Err(format!("still second {now}"))
+        }
+    })
+    .await;
+}
+
+#[test]
+fn the_dashboards_history_bounds_are_kept_and_can_be_changed() {
+    run(async {
+        // The user's own dashboard (a site's `feedboard.json` one is opened afresh at
+        // each start), imported with a bound of 2 samples per feed.
+        let mut dashboard = chart_dashboard();
+        dashboard["history"] = json!({ "samples_per_feed": 2 });
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        crate::dashboards::import_pasted(browser, &dashboard.to_string()).await;
+        crate::dashboards::wait_for_open(browser, "Kept").await;
+        wait_for_history_status(
+            browser,
+            "the default age",
+            "saved in this browser for 24 hours",
+        )
+        .await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut sensor = setup.peer("sensor").await;
+        for level in ["11", "12", "13"] {
+            sensor.publish("alice/f/level", level, false).await;
+            wait_for_chart(browser, level, &format!("latest value {level}")).await;
+            wait_for_the_next_second(browser).await;
+        }
+        wait_until_saved(browser, 13.0).await;
+        assert_eq!(saved_values(browser).await.unwrap(), [11.0, 12.0, 13.0]);
+
+        // A change in the page applies at once: older samples beyond the bound go.
+        browser
+            .find_by_role("combobox", "Keep history for")
+            .await
+            .select_by_label("7 days")
+            .await
+            .expect("cannot choose 7 days");
+        wait_for_history_status(browser, "the new age", "saved in this browser for 7 days").await;
+        eventually("the history trimmed to 2 samples", || async {
+            match saved_values(browser).await? {
+                v if v == [12.0, 13.0] => Ok(()),
+                v => Err(format!("saved: {v:?}")),
+            }
+        })
+        .await;
+
+        // Saved with the dashboard: after a reload, the same bounds, and two samples.
+        browser.client.refresh().await.expect("cannot reload");
+        crate::dashboards::switch_to(browser, "Kept").await;
+        wait_for_history_status(
+            browser,
+            "both read back",
+            "for 7 days; 2 saved samples read back",
+        )
+        .await;
+        let exported = browser
+            .find_by_role("textbox", "This dashboard as JSON")
+            .await
+            .prop("value")
+            .await
+            .expect("the exported JSON")
+            .unwrap_or_default();
+        let exported: serde_json::Value = serde_json::from_str(&exported).expect("JSON");
+        assert_eq!(
+            exported["history"],
+            json!({ "hours": 168, "samples_per_feed": 2 })
+        );
+        setup.browser.close().await;
+    });
+}
