@@ -9,6 +9,8 @@
 use mqtt_session::{MessageProperties, QoS};
 use rustc_hash::FxHashMap;
 
+use super::natural_order::natural_cmp;
+
 /// The most topics kept.
 pub const MAX_TOPICS: usize = 100_000;
 
@@ -286,7 +288,7 @@ impl TopicTree {
     fn child_named(&self, parent: NodeId, name: &str) -> Result<NodeId, usize> {
         let children = &self.nodes[parent].children;
         children
-            .binary_search_by(|&c| (*self.nodes[c].name).cmp(name))
+            .binary_search_by(|&c| natural_cmp(&self.nodes[c].name, name))
             .map(|i| children[i])
     }
 
@@ -376,7 +378,7 @@ impl TopicTree {
             .filter(|(topic, _)| topic.to_ascii_lowercase().contains(&needle))
             .map(|(topic, &id)| (&**topic, id))
             .collect();
-        found.sort_unstable();
+        found.sort_unstable_by(|a, b| natural_cmp(a.0, b.0));
         found.truncate(limit);
         found.into_iter().map(|(_, id)| id).collect()
     }
@@ -507,6 +509,26 @@ mod tests {
             .collect();
         assert_eq!(found, vec!["home/Kitchen/temp"]);
         assert_eq!(tree.search("temp", 1).len(), 1);
+    }
+
+    #[test]
+    fn levels_are_listed_with_their_numbers_in_order() {
+        let mut tree = tree_with(&[("d/dev10", "1"), ("d/dev2", "1"), ("d/dev1", "1")]);
+        let d = tree
+            .find("d/dev1")
+            .and_then(|id| tree.node(id)?.parent)
+            .unwrap();
+        tree.set_expanded(d, true);
+        let mut rows = Vec::new();
+        tree.visible_rows(&mut rows);
+        let names: Vec<String> = rows.iter().map(|&id| tree.topic_of(id)).collect();
+        assert_eq!(names, ["d", "d/dev1", "d/dev2", "d/dev10"]);
+        let found: Vec<String> = tree
+            .search("dev", 10)
+            .into_iter()
+            .map(|id| tree.topic_of(id))
+            .collect();
+        assert_eq!(found, ["d/dev1", "d/dev2", "d/dev10"]);
     }
 
     #[test]
