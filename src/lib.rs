@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod history;
 pub mod publish;
 pub mod wizard;
+pub mod words;
 
 /// Mounts the app on `<body>`.
 pub fn mount() {

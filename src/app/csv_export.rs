@@ -176,11 +176,7 @@ pub fn CsvExport(
 }
 
 fn rows_text(n: usize) -> String {
-    if n == 1 {
-        "1 row".to_owned()
-    } else {
-        format!("{n} rows")
-    }
+    crate::words::count(n as u64, "row", "rows")
 }
 
 /// A `datetime-local` field's text as milliseconds since the epoch, read in the

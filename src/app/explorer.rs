@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::words::count;
+
 use crate::connection::Connection;
 use crate::explorer::{NodeId, Subscription, TopicTree, MAX_TOPICS};
 use details::TopicDetails;
@@ -72,7 +74,7 @@ pub fn TopicExplorer(
         selected: RwSignal::new(None),
         search: RwSignal::new(String::new()),
     };
-    let filter = RwSignal::new("#".to_owned());
+    let filter = RwSignal::new(connection.explorer_default_filter());
     let exploring = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
 
@@ -88,13 +90,13 @@ pub fn TopicExplorer(
         let wanted = filter.get_untracked().trim().to_owned();
         let tree = Rc::new(RefCell::new(TopicTree::new()));
         match connection.explore(&wanted, tree.clone()) {
-            Ok(()) => {
+            Ok(subscribed) => {
                 state.tree.set_value(tree);
                 state.selected.set(None);
                 state.relist(false);
                 state.version.update(|v| *v += 1);
                 problem.set(None);
-                exploring.set(Some(wanted));
+                exploring.set(Some(subscribed));
             }
             Err(rule) => problem.set(Some(format!("Filter {rule}"))),
         }
@@ -107,7 +109,11 @@ pub fn TopicExplorer(
     let summary = move || {
         let tree = state.tree.get_value();
         let tree = tree.borrow();
-        let mut counts = format!("{} topics, {} messages", tree.topics(), tree.messages());
+        let mut counts = format!(
+            "{}, {}",
+            count(tree.topics() as u64, "topic", "topics"),
+            count(tree.messages(), "message", "messages")
+        );
         if tree.not_kept() > 0 {
             counts.push_str(&format!(
                 "; {} messages to topics beyond the first {MAX_TOPICS} not shown",

@@ -30,6 +30,11 @@ impl AdafruitNames {
         })
     }
 
+    /// Every feed of the account: `<username>/f/#`.
+    pub fn all_feeds(&self) -> String {
+        format!("{}#", self.feeds)
+    }
+
     /// True for a feed key: one topic level, no wildcard — what a block in Adafruit IO
     /// mode may name instead of a whole topic.
     pub fn is_feed_key(topic: &str) -> bool {

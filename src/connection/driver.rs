@@ -261,22 +261,39 @@ impl Connection {
     /// connection) and notes every message matching it in `tree`, whatever the feeds
     /// read: the topic explorer. Replaces the explorer's previous filter (see
     /// [`Connection::stop_exploring`]). An invalid filter is refused with the rule.
-    pub fn explore(&self, filter: &str, tree: Rc<RefCell<TopicTree>>) -> Result<(), String> {
+    /// In Adafruit IO mode a feed key is the account's feed, as in a block. Returns the
+    /// filter subscribed to.
+    pub fn explore(&self, filter: &str, tree: Rc<RefCell<TopicTree>>) -> Result<String, String> {
         validate_topic_filter(filter).map_err(|e| format!("{filter:?}: {e}"))?;
         self.stop_exploring();
         let driver = self.driver.get_value();
         let result = {
             let mut d = driver.borrow_mut();
+            let filter = match &d.adafruit {
+                Some(names) => names.wire(filter).into_owned(),
+                None => filter.to_owned(),
+            };
             let exploring = Exploring {
-                filter: filter.to_owned(),
+                filter: filter.clone(),
                 tree,
             };
             exploring.set(Subscription::Waiting);
             d.exploring = Some(exploring);
-            d.subscribe_filters(vec![filter.to_owned()])
+            d.subscribe_filters(vec![filter.clone()]).map(|()| filter)
         };
         Driver::pump(&driver, Flush::Now);
         result
+    }
+
+    /// What the explorer offers to explore first: everything (`#`), or in Adafruit IO
+    /// mode the account's feeds (Adafruit IO refuses `#`).
+    pub fn explorer_default_filter(&self) -> String {
+        let driver = self.driver.get_value();
+        let d = driver.borrow();
+        match &d.adafruit {
+            Some(names) => names.all_feeds(),
+            None => "#".to_owned(),
+        }
     }
 
     /// Stops the explorer: its filter is unsubscribed unless a feed or a tap reads it

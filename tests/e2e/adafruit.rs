@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::browser::Name;
+use crate::browser::{type_into, Name};
 use crate::mosquitto::{ALICE, SERVICE};
 use crate::peer::Peer;
 use crate::{connect_with_form, run, wait_until_connected, Setup};
@@ -87,6 +87,55 @@ fn in_adafruit_io_mode_feed_keys_are_the_accounts_feeds_fetched_with_get() {
         browser
             .wait_for_text("alert", Name::Any, "the throttle notice", |t| t == notice)
             .await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn in_adafruit_io_mode_the_explorer_starts_with_the_accounts_feeds_and_reads_keys() {
+    run(async {
+        let setup =
+            Setup::start_with_dashboard(json!({ "version": 1, "title": "IO", "blocks": [] })).await;
+        let browser = &setup.browser;
+        browser.click("checkbox", "Adafruit IO mode").await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        browser.click("button", "Topic explorer").await;
+        // Adafruit IO refuses `#`: the explorer offers the account's feeds instead.
+        let filter = browser.find_by_role("textbox", "Filter").await;
+        assert_eq!(
+            filter
+                .prop("value")
+                .await
+                .expect("the filter's value")
+                .as_deref(),
+            Some("alice/f/#")
+        );
+        browser.click("button", "Explore").await;
+        browser
+            .wait_for_text("status", "Explorer summary", "exploring the feeds", |t| {
+                t.starts_with("Exploring alice/f/#")
+            })
+            .await;
+        let mut io = setup.peer("adafruit-io").await;
+        io.publish("alice/f/humidity", "40", false).await;
+        browser
+            .wait_for_text("status", "Explorer summary", "one topic", |t| {
+                t.contains("1 topic, 1 message")
+            })
+            .await;
+        // A feed key means the account's feed, as in a block.
+        type_into(&filter, "temperature").await;
+        browser.click("button", "Explore").await;
+        browser
+            .wait_for_text("status", "Explorer summary", "the feed by key", |t| {
+                t.starts_with("Exploring alice/f/temperature")
+            })
+            .await;
+        io.publish("alice/f/temperature", "21.5", false).await;
+        browser.click("button", "Open alice").await;
+        browser.click("button", "Open alice/f").await;
+        browser.find_by_role("button", "alice/f/temperature").await;
         setup.browser.close().await;
     });
 }

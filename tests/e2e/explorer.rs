@@ -258,14 +258,14 @@ fn stopping_unsubscribes() {
         peer.publish("alice/f/x/a", "1", false).await;
         browser
             .wait_for_text("status", "Explorer summary", "one message", |t| {
-                t.contains("1 topics, 1 messages")
+                t.contains("1 topic, 1 message")
             })
             .await;
         browser.click("button", "Stop").await;
         // Stopped once the broker acknowledged the UNSUBSCRIBE.
         browser
             .wait_for_text("status", "Explorer summary", "stopped", |t| {
-                t.starts_with("Stopped: 1 topics, 1 messages")
+                t.starts_with("Stopped: 1 topic, 1 message")
             })
             .await;
         let before = crate::traffic_figure(browser, "Messages received")
