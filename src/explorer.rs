@@ -2,6 +2,7 @@
 //! topic levels (see [`tree`]), and the ways a payload is shown ([`payload_view`]). The
 //! explorer panel is `app::explorer`.
 
+pub mod earlier;
 pub mod natural_order;
 pub mod payload_view;
 pub mod tree;

@@ -9,6 +9,7 @@
 use mqtt_session::{MessageProperties, QoS};
 use rustc_hash::FxHashMap;
 
+use super::earlier::EarlierMessages;
 use super::natural_order::natural_cmp;
 
 /// The most topics kept.
@@ -82,6 +83,8 @@ pub struct Node {
     /// Topics that received messages: this one and those under it.
     pub topics_below: u32,
     pub last: Option<LastMessage>,
+    /// A few messages before the last one, shortened.
+    pub earlier: EarlierMessages,
     /// Shown open in the explorer.
     pub expanded: bool,
     rate: Rate,
@@ -124,8 +127,8 @@ pub struct TopicTree {
     changed: bool,
     /// A node was added or opened or closed: the visible rows must be listed again.
     shape_changed: bool,
-    /// The selected topic, whose recent messages are kept (only its: a ring per topic
-    /// would cost 100,000 rings).
+    /// The selected topic, whose recent messages are kept from selection on (the others
+    /// keep their last and a few before it, shortened).
     watched: Option<NodeId>,
     recent: std::collections::VecDeque<LastMessage>,
     subscription: Subscription,
@@ -196,6 +199,7 @@ impl TopicTree {
         let properties = (!properties.is_empty()).then(|| Box::new(properties.clone()));
         match &mut node.last {
             Some(last) => {
+                node.earlier.push(last);
                 // The buffer is reused: no allocation per message once it is big enough.
                 last.payload.clear();
                 last.payload.extend_from_slice(kept);
@@ -242,11 +246,9 @@ impl TopicTree {
         }
         self.watched = id;
         self.recent.clear();
-        if let Some(last) = id
-            .and_then(|i| self.nodes.get(i))
-            .and_then(|n| n.last.clone())
-        {
-            self.recent.push_back(last);
+        if let Some(node) = id.and_then(|i| self.nodes.get(i)) {
+            self.recent.extend(node.earlier.iter());
+            self.recent.extend(node.last.clone());
         }
     }
 
@@ -387,6 +389,7 @@ impl TopicTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explorer::earlier::EARLIER_MESSAGES;
 
     fn tree_with(messages: &[(&str, &str)]) -> TopicTree {
         let mut tree = TopicTree::new();
@@ -532,7 +535,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_watched_topic_keeps_its_recent_messages() {
+    fn the_watched_topic_keeps_its_recent_messages_the_others_a_few() {
         let mut tree = tree_with(&[("a", "1"), ("b", "x")]);
         let a = tree.find("a").unwrap();
         tree.watch(Some(a));
@@ -557,7 +560,14 @@ mod tests {
             (last - MAX_RECENT + 1).to_string().as_bytes()
         );
         tree.watch(tree.find("b"));
-        assert_eq!(tree.recent().len(), 1, "starts with b's last message");
+        let b: Vec<u64> = tree.recent().iter().map(|m| m.seq).collect();
+        let b_messages = last as u64;
+        let from = b_messages - EARLIER_MESSAGES as u64;
+        assert_eq!(
+            b,
+            (from..=b_messages).collect::<Vec<_>>(),
+            "starts with b's last message and the few before it"
+        );
         tree.watch(None);
         assert!(tree.recent().is_empty());
     }

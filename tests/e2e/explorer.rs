@@ -113,6 +113,10 @@ fn two_thousand_topics_are_counted_listed_found_and_shown() {
                 t.contains("alice/f/x/dev1234") && t.contains("1234.1") && t.contains("Messages")
             })
             .await;
+        // The message before its last one was kept too: it is listed at once.
+        browser
+            .find_by_role("button", Name::Prefix("Message 1,"))
+            .await;
         // From now on its messages are kept: the newest is shown, an older one on request.
         publisher
             .publish("alice/f/x/dev1234", "1234.2", false)

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::ExplorerState;
 use crate::app::csv_export::{CsvExport, ExportChoice};
+use crate::explorer::earlier::{EARLIER_MESSAGES, EARLIER_PAYLOAD};
 use crate::explorer::{payload_view, LastMessage, PayloadView, MAX_RECENT, SHOWN_RECENT};
 use crate::export::file_name::csv_file_name;
 use crate::export::{message_rows, TimeRange};
@@ -100,7 +101,10 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
                         {lines.into_iter().map(|(term, value)| view! { <dt>{term}</dt><dd>{value}</dd> }).collect_view()}
                     </dl>
                 })}
-                <h4 id="explorer-recent-title">"Recent messages (since selected, newest first)"</h4>
+                <h4 id="explorer-recent-title">"Recent messages (newest first)"</h4>
+                <p class="hint">
+                    {format!("From before the topic was selected: the last {EARLIER_MESSAGES}, their first {EARLIER_PAYLOAD} bytes, without properties. From then on: every message, whole.")}
+                </p>
                 <ol class="explorer-recent" aria-labelledby="explorer-recent-title">
                     {recent_items.into_iter().map(|(seq, label)| {
                         let is_shown = move || picked.get().or(newest_seq) == Some(seq);
@@ -126,7 +130,7 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
         let id = state.selected.get_untracked()?;
         let topic = state.tree.with_value(|t| t.borrow().topic_of(id));
         let choices = vec![ExportChoice {
-            label: format!("Recent messages of {topic} (at most {MAX_RECENT}, since selected)"),
+            label: format!("Recent messages of {topic} (at most {MAX_RECENT})"),
             file_name: csv_file_name(&topic),
         }];
         let rows = Callback::new(move |(_, range): (usize, TimeRange)| {
