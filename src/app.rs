@@ -1,6 +1,7 @@
 //! The page: start-up configuration, the user's dashboards (saved in the browser), the
 //! connection form, and the open dashboard.
 
+mod alerts_panel;
 mod connection_form;
 mod csv_export;
 mod dashboard_picker;

@@ -5,6 +5,7 @@
 //! and bounded history), [`blocks`] (what a user sees and touches), [`dashboards`]
 //! (which blocks, bound to which topics), and [`app`] (the page that wires them).
 
+pub mod alerts;
 pub mod app;
 pub mod blocks;
 pub mod connection;

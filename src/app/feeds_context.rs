@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::connection::driver::FrameListener;
 use crate::dashboards::{Block, BlockKind};
 use crate::feeds::store::MAX_KEPT_TEXTS;
-use crate::feeds::{Feed, FeedId, FeedStore};
+use crate::feeds::{Decoding, Feed, FeedId, FeedStore};
 
 /// What binding one block gave: its feeds, in the order of its bindings (`None` for a
 /// binding that failed), and why the failed ones did.
@@ -99,6 +99,18 @@ impl FeedsContext {
         }
         self.add_versions();
         bound
+    }
+
+    /// Binds one feed that no block shows (an alert rule's), keeping
+    /// [`RECENT_CAPACITY`] samples unless a block keeps more.
+    pub fn bind_feed(self, topic: &str, decoding: Decoding) -> Result<FeedId, String> {
+        let id = {
+            let store = self.store.get_value();
+            let mut store = store.borrow_mut();
+            store.find_or_add_feed(topic, decoding, RECENT_CAPACITY)?
+        };
+        self.add_versions();
+        Ok(id)
     }
 
     /// Every filter the store's feeds are bound to.

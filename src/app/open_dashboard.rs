@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::alerts_panel::{AlertBanner, AlertLogView, Alerts};
 use super::csv_export::CsvExport;
 use super::explorer::TopicExplorer;
 use super::feed_exports::dashboard_exports;
@@ -44,6 +45,8 @@ pub fn OpenDashboard(
     for block in &dashboard.blocks {
         feeds.bind(block);
     }
+    let connection = Connection::new(store, feeds.frame_listener());
+    let alerts = Alerts::start(dashboard.alerts.clone(), feeds, connection);
     let filters = feeds.filters();
     // A dashboard only looked at (a share link not saved) leaves no history behind.
     let history_settings = Signal::derive(move || {
@@ -51,7 +54,6 @@ pub fn OpenDashboard(
     });
     let history = saved.then(|| HistoryControl::start(id, history_settings, feeds));
     let clearing_history = RwSignal::new(false);
-    let connection = Connection::new(store, feeds.frame_listener());
     let liveness = Liveness::new(connection.status);
     Effect::new(move || dashboards.status.set(connection.status.get()));
 
@@ -87,6 +89,7 @@ pub fn OpenDashboard(
         <ConnectionForm connection initial
             remember_password=profile.remember_password filters autoconnect on_change />
         <Traffic counters=connection.counters />
+        {alerts.any().then(|| view! { <AlertBanner alerts /> })}
         <Refusals refusals=connection.refusals />
         <div class="dashboard-tools" role="toolbar" aria-label="Dashboard tools">
             <button type="button" aria-pressed=move || editing.get().to_string()
@@ -173,6 +176,7 @@ pub fn OpenDashboard(
                 on_close=Callback::new(move |()| wizard.set(None)) />
         })}
         <DashboardView id dashboards feeds connection liveness editing on_edit />
+        {alerts.any().then(|| view! { <AlertLogView alerts /> })}
         {move || empty.get().then(|| view! {
             <p class="hint empty">
                 "This dashboard has no blocks yet: press “Add block” to make one, or \

@@ -169,6 +169,7 @@ pub fn demo_dashboard() -> Dashboard {
         title: "Home and ward".into(),
         blocks,
         history: Default::default(),
+        alerts: Vec::new(),
     }
 }
 

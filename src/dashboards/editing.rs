@@ -212,6 +212,7 @@ mod tests {
             title: "Site".into(),
             blocks: vec![value("a", "t")],
             history: Default::default(),
+            alerts: Vec::new(),
         };
         library.apply_startup(Some(site.clone()), None, None);
         let id = library.open_id();

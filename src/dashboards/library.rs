@@ -120,6 +120,7 @@ impl Library {
             title,
             blocks: Vec::new(),
             history: Default::default(),
+            alerts: Vec::new(),
         };
         Ok(self.add(dashboard, Profile::for_broker(&broker), Origin::User, true))
     }

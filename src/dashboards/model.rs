@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::history_settings::HistorySettings;
 use super::validate;
+use crate::alerts::rule::{rule_name, MAX_RULES};
+use crate::alerts::AlertRule;
 use crate::blocks::thresholds::Threshold;
 use crate::feeds::{Decoding, JsonQuery, Part};
 
@@ -27,6 +29,9 @@ pub struct Dashboard {
     /// How much history the browser keeps for it.
     #[serde(default, skip_serializing_if = "HistorySettings::is_default")]
     pub history: HistorySettings,
+    /// Rules that raise alerts on its feeds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<AlertRule>,
 }
 
 /// A dashboard as JSON holds it, blocks not yet read: each is read on its own so an
@@ -38,6 +43,8 @@ pub struct RawDashboard {
     blocks: Vec<serde_json::Value>,
     #[serde(default)]
     history: HistorySettings,
+    #[serde(default)]
+    alerts: Vec<serde_json::Value>,
 }
 
 impl TryFrom<RawDashboard> for Dashboard {
@@ -66,12 +73,30 @@ impl TryFrom<RawDashboard> for Dashboard {
                 Err(e) => problems.push(format!("{name}: {e}")),
             }
         }
+        if raw.alerts.len() > MAX_RULES {
+            problems.push(format!(
+                "alerts: at most {MAX_RULES} rules, got {}",
+                raw.alerts.len()
+            ));
+        }
+        let mut alerts = Vec::with_capacity(raw.alerts.len());
+        for (index, json) in raw.alerts.into_iter().enumerate().take(MAX_RULES) {
+            let name = rule_name(index, &json);
+            match AlertRule::deserialize(json) {
+                Ok(rule) => {
+                    problems.extend(rule.problems().into_iter().map(|p| format!("{name}: {p}")));
+                    alerts.push(rule);
+                }
+                Err(e) => problems.push(format!("{name}: {e}")),
+            }
+        }
         if problems.is_empty() {
             Ok(Dashboard {
                 version: raw.version,
                 title: raw.title,
                 blocks,
                 history: raw.history,
+                alerts,
             })
         } else {
             Err(problems.join("; "))

@@ -82,7 +82,8 @@ impl Decoding {
         Self::whole(Read::Image)
     }
 
-    fn whole(read: Read) -> Self {
+    /// `read` applied to the whole payload.
+    pub fn whole(read: Read) -> Self {
         Decoding {
             part: Part::Whole,
             read,

@@ -14,6 +14,7 @@
 
 mod acl_refusals;
 mod adafruit;
+mod alerts;
 mod app;
 mod blocks;
 mod browser;

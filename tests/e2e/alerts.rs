@@ -1,0 +1,102 @@
+//! Alerts against Mosquitto: a rule fires when a separate client publishes a value past
+//! its bound, clears only past the hysteresis, is acknowledged in the banner and kept in
+//! the log; a stale rule fires when the publisher stops and clears with its next
+//! message.
+
+use serde_json::json;
+
+use crate::browser::Browser;
+use crate::mosquitto::ALICE;
+use crate::{connect_with_form, run, wait_until_connected, Setup};
+
+fn ward(alerts: serde_json::Value) -> serde_json::Value {
+    json!({ "version": 1, "title": "Ward", "blocks": [
+        { "title": "SpO2", "type": "value", "topic": "alice/f/spo2", "unit": "%" }
+    ], "alerts": alerts })
+}
+
+async fn wait_for_banner(browser: &Browser, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+    browser
+        .wait_for_text("alert", "Alerts firing", what, wanted)
+        .await
+}
+
+async fn wait_for_log(browser: &Browser, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+    browser
+        .wait_for_text("region", "Alerts", what, wanted)
+        .await
+}
+
+#[test]
+fn a_threshold_alert_fires_clears_past_its_hysteresis_and_is_acknowledged() {
+    run(async {
+        let setup = Setup::start_with_dashboard(ward(json!([
+            { "name": "SpO2 low", "topic": "alice/f/spo2", "below": 90, "hysteresis": 2 }
+        ])))
+        .await;
+        let browser = &setup.browser;
+        wait_for_log(browser, "the rule, normal", |t| {
+            t.contains("SpO2 low — alice/f/spo2 below 90, clears 2 back: normal")
+                && t.contains("No alert has fired yet.")
+        })
+        .await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut monitor = setup.peer("monitor").await;
+        monitor.publish("alice/f/spo2", "95", false).await;
+        monitor.publish("alice/f/spo2", "88", false).await;
+        wait_for_banner(browser, "the alarm", |t| {
+            t.starts_with("Alarm — SpO2 low: alice/f/spo2 at 88, below 90, since ")
+        })
+        .await;
+        // 91 is back over the bound but within the hysteresis: still firing; 93 clears.
+        monitor.publish("alice/f/spo2", "91", false).await;
+        monitor.publish("alice/f/spo2", "93", false).await;
+        let log = wait_for_log(browser, "the cleared entry", |t| t.contains("cleared at")).await;
+        assert!(
+            log.contains("Alarm SpO2 low at 88 (below 90); cleared at "),
+            "{log}"
+        );
+        assert!(log.contains(" UTC at 93"), "cleared by 93, not 91: {log}");
+
+        // Again, acknowledged: the banner keeps it, quieter, until it clears.
+        monitor.publish("alice/f/spo2", "85", false).await;
+        wait_for_banner(browser, "the second alarm", |t| t.contains("at 85")).await;
+        browser.click("button", "Acknowledge SpO2 low").await;
+        wait_for_banner(browser, "acknowledged", |t| t.contains("(acknowledged at ")).await;
+        wait_for_log(browser, "acknowledged in the log", |t| {
+            t.contains("at 85 (below 90); acknowledged at ")
+        })
+        .await;
+        browser.screenshot_if_asked("body", "alerts.png").await;
+        browser.resize(360, 740).await;
+        crate::blocks::assert_no_horizontal_scrolling(browser).await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn a_stale_alert_fires_when_the_publisher_stops_and_clears_with_its_next_message() {
+    run(async {
+        let setup = Setup::start_with_dashboard(ward(json!([
+            { "name": "Monitor silent", "topic": "alice/f/spo2", "stale_secs": 2, "level": "warning" }
+        ])))
+        .await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut monitor = setup.peer("monitor").await;
+        monitor.publish("alice/f/spo2", "97", false).await;
+        wait_for_banner(browser, "the warning", |t| {
+            t.starts_with("Warning — Monitor silent: alice/f/spo2, no message for 2 s, since ")
+        })
+        .await;
+        // Cleared by the next message (and fired again 2 s later: the log shows both).
+        monitor.publish("alice/f/spo2", "96", false).await;
+        wait_for_log(browser, "the cleared entry", |t| {
+            t.contains("Warning Monitor silent (no message for 2 s); cleared at ")
+        })
+        .await;
+        setup.browser.close().await;
+    });
+}
