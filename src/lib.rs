@@ -15,6 +15,7 @@ pub mod export;
 pub mod feeds;
 pub mod history;
 pub mod publish;
+pub mod pwa;
 pub mod wizard;
 pub mod words;
 

@@ -7,11 +7,13 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::FeedsContext;
 use crate::alerts::{AlertEngine, AlertLog, AlertRule, Level, LogEntry, State};
 use crate::connection::{wall_now_ms, Connection, ConnectionStatus};
 use crate::feeds::FeedId;
+use crate::pwa::{self, Permission};
 
 /// How often rules are checked.
 const CHECK_EVERY_MS: u32 = 500;
@@ -96,11 +98,22 @@ impl Alerts {
             }
             let states: Vec<State> = (0..engine.len()).filter_map(|r| engine.state(r)).collect();
             let rules = alerts.rules.get_value();
-            let _ = alerts.log.try_update(|log| {
-                for event in &events {
-                    log.record(event, &rules);
-                }
-            });
+            let announced: Vec<LogEntry> = alerts
+                .log
+                .try_update(|log| {
+                    let mut announced = Vec::new();
+                    for event in &events {
+                        let Some(id) = log.record(event, &rules) else {
+                            continue;
+                        };
+                        announced.extend(log.active().find(|e| e.id == id && !e.muted).cloned());
+                    }
+                    announced
+                })
+                .unwrap_or_default();
+            for entry in announced {
+                notify(&entry);
+            }
             let _ = alerts.states.try_set(states);
         });
         StoredValue::new_local(timer);
@@ -110,6 +123,51 @@ impl Alerts {
     /// True when the dashboard has rules.
     pub fn any(self) -> bool {
         self.rules.with_value(|r| !r.is_empty())
+    }
+}
+
+/// A notification for a new firing, when the user allowed them: seen with the tab in
+/// the background or the screen locked. One per rule at a time (its tag).
+fn notify(entry: &LogEntry) {
+    if pwa::notification_permission() != Permission::Granted {
+        return;
+    }
+    let title = format!("{} — {}", entry.level.label(), entry.name);
+    let body = format!(
+        "{}{}, {}",
+        entry.topic,
+        value_text(entry.value),
+        entry.condition
+    );
+    let tag = format!("feedboard-alert-{}", entry.rule);
+    spawn_local(async move {
+        pwa::show_notification(&title, &body, &tag).await;
+    });
+}
+
+/// Where notifications stand, and the button that asks for them: asked only when the
+/// user presses it, never on its own; a refusal is said, and not asked again.
+#[component]
+fn NotificationSetting() -> impl IntoView {
+    let permission = RwSignal::new(pwa::notification_permission());
+    let ask = move |_| {
+        spawn_local(async move {
+            let answer = pwa::request_notification_permission().await;
+            let _ = permission.try_set(answer);
+        });
+    };
+    view! {
+        <p class="notification-setting" role="status" aria-label="Notifications">
+            {move || match permission.get() {
+                Permission::Granted => "Notifications are on: a new alert is also shown as a                     notification, with this tab in the background too.".to_owned(),
+                Permission::Denied => "Notifications are blocked for this site: alerts show on                     this page only (the site's settings in the browser can allow them).".to_owned(),
+                Permission::Unsupported => "This browser shows no notifications: alerts show on                     this page only.".to_owned(),
+                Permission::Ask => "Alerts show on this page. To be told with the tab in the                     background or the phone locked, let Feedboard show notifications.".to_owned(),
+            }}
+        </p>
+        <Show when=move || permission.get() == Permission::Ask>
+            <button type="button" on:click=ask>"Turn on notifications"</button>
+        </Show>
     }
 }
 
@@ -245,6 +303,7 @@ pub fn AlertLogView(alerts: Alerts) -> impl IntoView {
     view! {
         <section class="alert-log" role="region" aria-label="Alerts">
             <h2>"Alerts"</h2>
+            <NotificationSetting />
             <h3 id="alert-rules-title">"Rules"</h3>
             <ul aria-labelledby="alert-rules-title">{rules}</ul>
             <h3 id="alert-log-title">"Log (newest first)"</h3>

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::pwa::UpdateOffer;
+
 use super::dashboard_picker::DashboardPicker;
 use super::open_dashboard::OpenDashboard;
 use super::shared_link::{self, SharedBanner};
@@ -102,6 +104,7 @@ pub fn Workspace(startup: StartupLoad) -> impl IntoView {
         entry.map(|entry| view! { <OpenDashboard entry autoconnect dashboards /> })
     };
     let status = dashboards.status;
+    let update_ready = crate::pwa::start();
 
     view! {
         <header class="top-bar">
@@ -112,6 +115,7 @@ pub fn Workspace(startup: StartupLoad) -> impl IntoView {
             </p>
         </header>
         <main>
+            <UpdateOffer ready=update_ready />
             {(!notices.is_empty()).then(|| view! {
                 <ul class="notices" aria-label="Problems found at start">
                     {notices.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}

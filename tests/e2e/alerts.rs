@@ -100,3 +100,96 @@ fn a_stale_alert_fires_when_the_publisher_stops_and_clears_with_its_next_message
         setup.browser.close().await;
     });
 }
+
+/// The notifications the page's service worker shows, as `title: body`.
+async fn shown_notifications(browser: &Browser) -> Vec<String> {
+    let shown = browser
+        .client
+        .execute(
+            "return navigator.serviceWorker.ready\n\
+               .then((r) => r.getNotifications())\n\
+               .then((list) => list.map((n) => n.title + ': ' + n.body));",
+            vec![],
+        )
+        .await
+        .expect("cannot list the notifications");
+    shown
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn with_notifications_allowed_a_firing_alert_is_also_a_notification() {
+    run(async {
+        let setup = Setup::start_with_dashboard(ward(json!([
+            { "name": "SpO2 low", "topic": "alice/f/spo2", "below": 90 }
+        ])))
+        .await;
+        let browser = &setup.browser;
+        browser
+            .wait_for_text("status", "Notifications", "not asked yet", |t| {
+                t.contains("let Feedboard show notifications")
+            })
+            .await;
+        // The user allows them (the browser's prompt answered, here through WebDriver).
+        browser.set_permission("notifications", "granted").await;
+        browser.click("button", "Turn on notifications").await;
+        browser
+            .wait_for_text("status", "Notifications", "on", |t| {
+                t.starts_with("Notifications are on")
+            })
+            .await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut monitor = setup.peer("monitor").await;
+        monitor.publish("alice/f/spo2", "86", false).await;
+        wait_for_banner(browser, "the alarm", |t| t.contains("at 86")).await;
+        crate::support::eventually("the notification", || async {
+            let shown = shown_notifications(browser).await;
+            if shown
+                .iter()
+                .any(|n| n == "Alarm — SpO2 low: alice/f/spo2 at 86, below 90")
+            {
+                Ok(())
+            } else {
+                Err(format!("shown: {shown:?}"))
+            }
+        })
+        .await;
+        setup.browser.close().await;
+    });
+}
+
+#[test]
+fn with_notifications_blocked_the_page_says_alerts_stay_in_the_page() {
+    run(async {
+        let setup = Setup::start_with_dashboard(ward(json!([
+            { "name": "SpO2 low", "topic": "alice/f/spo2", "below": 90 }
+        ])))
+        .await;
+        let browser = &setup.browser;
+        browser.set_permission("notifications", "denied").await;
+        browser.client.refresh().await.expect("cannot reload");
+        browser
+            .wait_for_text("status", "Notifications", "blocked", |t| {
+                t.starts_with(
+                    "Notifications are blocked for this site: alerts show on this page only",
+                )
+            })
+            .await;
+        let asks = browser
+            .client
+            .find_all(fantoccini::Locator::XPath(
+                "//button[normalize-space()='Turn on notifications']",
+            ))
+            .await
+            .expect("a lookup");
+        assert!(asks.is_empty(), "never asked again");
+        setup.browser.close().await;
+    });
+}

@@ -470,6 +470,43 @@ impl WebDriverCompatibleCommand for ElementQuery {
     }
 }
 
+/// `POST /session/{session id}/permissions` (the Permissions spec's Set Permission,
+/// which chromedriver implements): what a user granting a site a permission does.
+#[derive(Debug)]
+struct SetPermission {
+    name: &'static str,
+    state: &'static str,
+}
+
+impl WebDriverCompatibleCommand for SetPermission {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/permissions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "descriptor": { "name": self.name }, "state": self.state });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Sets the page's permission `name` (`notifications`) to `state` (`granted`,
+    /// `denied`, `prompt`), as the user would in the site's settings.
+    pub async fn set_permission(&self, name: &'static str, state: &'static str) {
+        self.client
+            .issue_cmd(SetPermission { name, state })
+            .await
+            .unwrap_or_else(|e| panic!("cannot set the {name} permission: {e}"));
+    }
+}
+
 /// Press Tab (starting from the first text field) until the focused element has `role`
 /// and the accessible name `name`; returns it. Fails if 60 presses do not reach it:
 /// the control cannot be reached from the keyboard.

@@ -37,6 +37,7 @@ mod payload_parts;
 mod peer;
 mod proxy;
 mod publish_console;
+mod pwa;
 mod support;
 mod wizard;
 

@@ -9,6 +9,7 @@ mod build;
 mod csp;
 mod demo;
 mod process;
+mod service_worker;
 mod test;
 mod tools;
 
@@ -37,9 +38,12 @@ tasks:
         prints tables, writes target/bench/results.json (S1-S3)
   test  formatting, lints (native and wasm32), the app build, browser tests,
         doc tests, native and end-to-end tests; stops at the first failure
-  csp-hash
+  post-build
         Trunk's post_build hook (Trunk.toml): replaces 'unsafe-inline' in the built
-        page's Content-Security-Policy with the hash of its inline loader script
+        page's Content-Security-Policy with the hash of its inline loader script, then
+        stamps the service worker with the build's files and their hash
+  csp-hash
+        the first half of post-build alone
 
 demo, bench and test install missing tools first (into $FEEDBOARD_TOOLS, default
 ~/.cache/feedboard-tools; system packages with apt-get).";
@@ -52,6 +56,11 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&repo, &args[1..]),
         Some("test") if args.len() == 1 => test::run(&repo),
         Some("csp-hash") if args.len() == 1 => csp::run(),
+        Some("post-build") if args.len() == 1 => csp::run().and_then(|()| {
+            let staging = std::env::var_os("TRUNK_STAGING_DIR")
+                .ok_or_else(|| process::error("post-build runs as Trunk's post_build hook"))?;
+            service_worker::stamp(Path::new(&staging))
+        }),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
