@@ -22,6 +22,7 @@ mod workspace;
 
 use leptos::prelude::*;
 
+pub use alerts_panel::Alerts;
 pub use connection_form::ConnectionForm;
 pub use dashboards_handle::Dashboards;
 pub use feeds_context::{BoundBlock, FeedHandle, FeedsContext};

@@ -120,6 +120,28 @@ impl Alerts {
         alerts
     }
 
+    /// The rules firing now whose topic is one of `topics` (a block's feeds): their
+    /// names, loudest level first. Tracks the rules' states.
+    pub fn firing_for(self, topics: &[String]) -> Option<(Level, Vec<String>)> {
+        let states = self.states.get();
+        self.rules.with_value(|rules| {
+            let firing: Vec<&AlertRule> = rules
+                .iter()
+                .zip(&states)
+                .filter(|(rule, state)| {
+                    matches!(state, State::Firing { .. })
+                        && topics.iter().any(|t| reads_topic(&rule.topic, t))
+                })
+                .map(|(rule, _)| rule)
+                .collect();
+            let level = firing
+                .iter()
+                .map(|r| r.level)
+                .max_by_key(|l| *l == Level::Alarm)?;
+            Some((level, firing.iter().map(|r| r.name.clone()).collect()))
+        })
+    }
+
     /// True when the dashboard has rules.
     pub fn any(self) -> bool {
         self.rules.with_value(|r| !r.is_empty())
@@ -169,6 +191,14 @@ fn NotificationSetting() -> impl IntoView {
             <button type="button" on:click=ask>"Turn on notifications"</button>
         </Show>
     }
+}
+
+/// True when a rule on `rule_topic` watches what a block reading `block_topic` shows:
+/// the same topic or filter, or a filter that matches the block's topic.
+fn reads_topic(rule_topic: &str, block_topic: &str) -> bool {
+    rule_topic == block_topic
+        || (!block_topic.contains(['+', '#'])
+            && mqtt_session::topic::filter_matches(rule_topic, block_topic))
 }
 
 /// "12:03:04" in UTC, as the explorer writes times.

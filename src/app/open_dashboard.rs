@@ -47,6 +47,8 @@ pub fn OpenDashboard(
     }
     let connection = Connection::new(store, feeds.frame_listener());
     let alerts = Alerts::start(dashboard.alerts.clone(), feeds, connection);
+    // Blocks reading an alert's feed mark themselves while it fires.
+    provide_context(alerts);
     let filters = feeds.filters();
     // A dashboard only looked at (a share link not saved) leaves no history behind.
     let history_settings = Signal::derive(move || {

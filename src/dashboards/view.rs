@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::app::Alerts;
+
 use super::block_tools::BlockTools;
 use super::{Block, BlockKind, EntryId};
 use crate::app::{BoundBlock, Dashboards, FeedHandle, FeedsContext};
@@ -57,10 +59,21 @@ pub fn DashboardView(
         let columns = row.block.columns;
         let span = row.block.kind.spans_the_row();
         let tools_title = row.block.title.clone();
+        let topics: Vec<String> = row
+            .block
+            .bindings()
+            .map(|b| b.into_iter().map(|(topic, _)| topic).collect())
+            .unwrap_or_default();
+        let alerts = use_context::<Alerts>();
+        let firing = Memo::new(move |_| alerts.and_then(|a| a.firing_for(&topics)));
         let body = block_with_feeds(row.block, bound, feeds, connection, liveness);
         view! {
             <div class="block-slot" data-columns=columns.map(|c| c.to_string())
-                data-full-row=span.then_some("")>
+                data-full-row=span.then_some("")
+                data-alert=move || firing.get().map(|(level, _)| level.label().to_lowercase())>
+                {move || firing.get().map(|(level, names)| view! {
+                    <p class="block-alert">{format!("{}: {}", level.label(), names.join(", "))}</p>
+                })}
                 {body}
                 {move || editing.get().then(|| view! {
                     <BlockTools title=tools_title.clone() position count columns dashboards

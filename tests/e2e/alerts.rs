@@ -49,6 +49,12 @@ fn a_threshold_alert_fires_clears_past_its_hysteresis_and_is_acknowledged() {
             t.starts_with("Alarm — SpO2 low: alice/f/spo2 at 88, below 90, since ")
         })
         .await;
+        // The block reading the feed says so too, in words.
+        browser
+            .wait_for_text("region", "Ward", "the block marked", |t| {
+                t.contains("Alarm: SpO2 low")
+            })
+            .await;
         // 91 is back over the bound but within the hysteresis: still firing; 93 clears.
         monitor.publish("alice/f/spo2", "91", false).await;
         monitor.publish("alice/f/spo2", "93", false).await;
@@ -58,6 +64,11 @@ fn a_threshold_alert_fires_clears_past_its_hysteresis_and_is_acknowledged() {
             "{log}"
         );
         assert!(log.contains(" UTC at 93"), "cleared by 93, not 91: {log}");
+        browser
+            .wait_for_text("region", "Ward", "the block unmarked", |t| {
+                !t.contains("Alarm:")
+            })
+            .await;
 
         // Again, acknowledged: the banner keeps it, quieter, until it clears.
         monitor.publish("alice/f/spo2", "85", false).await;
@@ -69,6 +80,9 @@ fn a_threshold_alert_fires_clears_past_its_hysteresis_and_is_acknowledged() {
         })
         .await;
         browser.screenshot_if_asked("body", "alerts.png").await;
+        browser
+            .screenshot_if_asked(".dashboard", "alerts-block.png")
+            .await;
         browser.resize(360, 740).await;
         crate::blocks::assert_no_horizontal_scrolling(browser).await;
         setup.browser.close().await;
