@@ -35,6 +35,7 @@ use workspace::Workspace;
 /// The root component: waits for `feedboard.json` (or its absence), then shows the page.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(crate::theme::start());
     let startup = LocalResource::new(load_startup_config);
     move || match startup.get() {
         None => view! { <p class="loading">"Loading…"</p> }.into_any(),

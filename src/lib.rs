@@ -16,6 +16,7 @@ pub mod feeds;
 pub mod history;
 pub mod publish;
 pub mod pwa;
+pub mod theme;
 pub mod wizard;
 pub mod words;
 

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::pwa::UpdateOffer;
+use crate::theme::{Theme, ThemePicker};
 
 use super::dashboard_picker::DashboardPicker;
 use super::open_dashboard::OpenDashboard;
@@ -127,6 +128,9 @@ pub fn Workspace(startup: StartupLoad) -> impl IntoView {
             <SharedBanner dashboards />
             {open_dashboard}
             <Transfer dashboards />
+            <footer class="page-footer">
+                {use_context::<Theme>().map(|theme| view! { <ThemePicker theme /> })}
+            </footer>
         </main>
     }
 }

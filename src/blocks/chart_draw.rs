@@ -9,23 +9,76 @@ use super::chart_data::{stepped, y_range, Point};
 use super::chart_readout::{relative_time_label, MARGIN_PX, Y_LABELS_PX, Y_NAME_PX};
 use super::thresholds::{Level, Threshold};
 
-/// Line colours, in series order: the Okabe–Ito palette, told apart by people with the
-/// common colour-vision deficiencies; the legend names every series in text as well.
-pub const SERIES_COLOURS: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(0, 0, 0),
-    RGBColor(120, 120, 120),
-];
+/// The chart's colours in one theme.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub background: RGBColor,
+    /// The axes and their labels.
+    pub text: RGBColor,
+    pub grid_bold: RGBColor,
+    pub grid_light: RGBColor,
+    /// Line colours, in series order: the Okabe–Ito palette, told apart by people with
+    /// the common colour-vision deficiencies; the legend names every series in text.
+    pub series: [RGBColor; 8],
+}
 
-/// The colour of series `index` as CSS, for its legend swatch.
-pub fn series_css_colour(index: usize) -> String {
-    let RGBColor(r, g, b) = SERIES_COLOURS[index % SERIES_COLOURS.len()];
-    format!("rgb({r}, {g}, {b})")
+impl Palette {
+    /// On white paper.
+    pub const LIGHT: Palette = Palette {
+        background: RGBColor(255, 255, 255),
+        text: RGBColor(31, 35, 40),
+        grid_bold: RGBColor(208, 215, 222),
+        grid_light: RGBColor(238, 238, 238),
+        series: [
+            RGBColor(0, 114, 178),
+            RGBColor(213, 94, 0),
+            RGBColor(0, 158, 115),
+            RGBColor(204, 121, 167),
+            RGBColor(230, 159, 0),
+            RGBColor(86, 180, 233),
+            RGBColor(0, 0, 0),
+            RGBColor(120, 120, 120),
+        ],
+    };
+
+    /// On the dark theme's paper (`--paper` in style/main.css): the same hues, lighter
+    /// where the light ones would sink into the background.
+    pub const DARK: Palette = Palette {
+        background: RGBColor(21, 27, 35),
+        text: RGBColor(230, 237, 243),
+        grid_bold: RGBColor(61, 68, 77),
+        grid_light: RGBColor(38, 44, 54),
+        series: [
+            RGBColor(86, 180, 233),
+            RGBColor(230, 159, 0),
+            RGBColor(0, 190, 140),
+            RGBColor(224, 141, 187),
+            RGBColor(240, 228, 66),
+            RGBColor(120, 170, 255),
+            RGBColor(230, 230, 230),
+            RGBColor(160, 160, 160),
+        ],
+    };
+
+    /// The palette of the light or the dark theme.
+    pub fn of(dark: bool) -> &'static Palette {
+        if dark {
+            &Palette::DARK
+        } else {
+            &Palette::LIGHT
+        }
+    }
+
+    /// The colour of series `index`.
+    pub fn series_colour(&self, index: usize) -> RGBColor {
+        self.series[index % self.series.len()]
+    }
+
+    /// The colour of series `index` as CSS, for its legend swatch.
+    pub fn series_css(&self, index: usize) -> String {
+        let RGBColor(r, g, b) = self.series_colour(index);
+        format!("rgb({r}, {g}, {b})")
+    }
 }
 
 /// How the chart looks, from the block's settings.
@@ -43,6 +96,8 @@ pub struct ChartLook<'a> {
     pub stepped: bool,
     /// Drawn as lines with the side beyond them shaded.
     pub thresholds: &'a [Threshold],
+    /// The theme's colours.
+    pub palette: &'a Palette,
 }
 
 /// Why a chart could not be drawn.
@@ -82,7 +137,8 @@ pub fn draw(
     }
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE)?;
+    let palette = look.palette;
+    root.fill(&palette.background)?;
     let (y_lo, y_hi) = y_range(series.iter().flatten(), look.y_min, look.y_max);
     let y_area = Y_LABELS_PX
         + if look.y_label.is_empty() {
@@ -120,14 +176,18 @@ pub fn draw(
 
     chart
         .configure_mesh()
-        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(palette.grid_bold)
+        .light_line_style(palette.grid_light)
+        .axis_style(palette.text)
+        .label_style(("sans-serif", 12).into_font().color(&palette.text))
+        .axis_desc_style(("sans-serif", 12).into_font().color(&palette.text))
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(&|t| relative_time_label(*t))
         .y_desc(look.y_label)
         .draw()?;
     for (index, points) in series.iter().enumerate() {
-        let colour = SERIES_COLOURS[index % SERIES_COLOURS.len()];
+        let colour = palette.series_colour(index);
         let steps;
         let line: &[Point] = if look.stepped {
             steps = stepped(points);

@@ -9,7 +9,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::chart_data::window_points;
-use super::chart_draw::{draw, series_css_colour, ChartLook};
+use super::chart_draw::{draw, ChartLook, Palette};
 use super::chart_readout::{nearest, readout_text, PlotArea};
 use super::element_width::use_element_width;
 use super::feed_notes::{unique_id, FeedNotes};
@@ -20,6 +20,7 @@ use super::thresholds::Threshold;
 use crate::app::FeedHandle;
 use crate::connection::wall_now_ms;
 use crate::feeds::Value;
+use crate::theme::Theme;
 
 /// Canvas height in CSS pixels; the width follows the block.
 const CHART_HEIGHT: u32 = 220;
@@ -184,6 +185,8 @@ pub fn LineChart(title: String, settings: ChartSettings, lines: Vec<ChartLine>) 
             .and_then(latest_of)
             .unwrap_or_else(|| "–".into())
     };
+    let theme = use_context::<Theme>();
+    let dark = move || theme.is_some_and(|t| t.dark.get());
     let legend = (!single).then(|| {
         let items = lines.with_value(|lines| {
             lines
@@ -191,7 +194,7 @@ pub fn LineChart(title: String, settings: ChartSettings, lines: Vec<ChartLine>) 
                 .enumerate()
                 .map(|(index, line)| {
                     let line = line.clone();
-                    let swatch = series_css_colour(index);
+                    let swatch = move || Palette::of(dark()).series_css(index);
                     let name = line.name.clone();
                     let value = {
                         let line = line.clone();
@@ -254,12 +257,14 @@ fn redraw_when_fed(
     settings: StoredValue<ChartSettings>,
     lines: StoredValue<Vec<ChartLine>>,
 ) {
+    let theme = use_context::<Theme>();
     let pacer = StoredValue::new_local(RedrawPacer::new());
     let deferred_redraw = Trigger::new();
     let deferred_timer = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
         lines.with_value(|lines| lines.iter().for_each(|l| l.feed.version.track()));
         deferred_redraw.track();
+        let dark = theme.is_some_and(|t| t.dark.get());
         let width = width.get();
         let Some(canvas) = canvas.get() else { return };
         if width == 0 {
@@ -303,6 +308,7 @@ fn redraw_when_fed(
                 y_label: &s.y_label,
                 stepped: s.stepped,
                 thresholds: &s.thresholds,
+                palette: Palette::of(dark),
             };
             draw(&canvas, width, &series, &look)
         });

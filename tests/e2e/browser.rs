@@ -496,7 +496,45 @@ impl WebDriverCompatibleCommand for SetPermission {
     }
 }
 
+/// `POST /session/{session id}/goog/cdp/execute`: chromedriver's door to the DevTools
+/// protocol, for what WebDriver has no command for (emulating the system's theme).
+#[derive(Debug)]
+struct DevTools {
+    method: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.method, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Browser {
+    /// Makes the page see the system's colour scheme as `scheme` (`light`, `dark`).
+    pub async fn emulate_color_scheme(&self, scheme: &str) {
+        let params = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+        self.client
+            .issue_cmd(DevTools {
+                method: "Emulation.setEmulatedMedia",
+                params,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("cannot emulate a {scheme} system theme: {e}"));
+    }
+
     /// Sets the page's permission `name` (`notifications`) to `state` (`granted`,
     /// `denied`, `prompt`), as the user would in the site's settings.
     pub async fn set_permission(&self, name: &'static str, state: &'static str) {

@@ -39,6 +39,7 @@ mod proxy;
 mod publish_console;
 mod pwa;
 mod support;
+mod theme;
 mod wizard;
 
 use std::future::Future;
