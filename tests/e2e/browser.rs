@@ -470,66 +470,43 @@ impl WebDriverCompatibleCommand for ElementQuery {
     }
 }
 
-/// `POST /session/{session id}/permissions` (the Permissions spec's Set Permission,
-/// which chromedriver implements): what a user granting a site a permission does.
+/// `POST /session/{session id}/{path}` with a JSON body: chromedriver's commands that
+/// fantoccini 0.22 does not wrap — the Permissions spec's Set Permission, and the door
+/// to the DevTools protocol (`goog/cdp/execute`).
 #[derive(Debug)]
-struct SetPermission {
-    name: &'static str,
-    state: &'static str,
+struct SessionPost {
+    path: &'static str,
+    body: Value,
 }
 
-impl WebDriverCompatibleCommand for SetPermission {
+impl WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/permissions",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "descriptor": { "name": self.name }, "state": self.state });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-/// `POST /session/{session id}/goog/cdp/execute`: chromedriver's door to the DevTools
-/// protocol, for what WebDriver has no command for (emulating the system's theme).
-#[derive(Debug)]
-struct DevTools {
-    method: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for DevTools {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.method, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 
 impl Browser {
     /// Makes the page see the system's colour scheme as `scheme` (`light`, `dark`).
     pub async fn emulate_color_scheme(&self, scheme: &str) {
-        let params = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+        let features = json!([{ "name": "prefers-color-scheme", "value": scheme }]);
+        let body =
+            json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": features } });
         self.client
-            .issue_cmd(DevTools {
-                method: "Emulation.setEmulatedMedia",
-                params,
+            .issue_cmd(SessionPost {
+                path: "goog/cdp/execute",
+                body,
             })
             .await
             .unwrap_or_else(|e| panic!("cannot emulate a {scheme} system theme: {e}"));
@@ -538,8 +515,12 @@ impl Browser {
     /// Sets the page's permission `name` (`notifications`) to `state` (`granted`,
     /// `denied`, `prompt`), as the user would in the site's settings.
     pub async fn set_permission(&self, name: &'static str, state: &'static str) {
+        let body = json!({ "descriptor": { "name": name }, "state": state });
         self.client
-            .issue_cmd(SetPermission { name, state })
+            .issue_cmd(SessionPost {
+                path: "permissions",
+                body,
+            })
             .await
             .unwrap_or_else(|e| panic!("cannot set the {name} permission: {e}"));
     }
