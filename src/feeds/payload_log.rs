@@ -216,7 +216,9 @@ impl PayloadLog {
         out
     }
 
-    /// The raw payload of sample `ordinal`.
+    /// The raw payload of sample `ordinal` (tests ask one at a time; an export takes
+    /// them all with [`PayloadLog::raws_from`]).
+    #[cfg(test)]
     pub fn raw(&self, ordinal: u64) -> RawPayload {
         if ordinal >= self.next {
             return RawPayload::Unknown;

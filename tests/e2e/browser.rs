@@ -498,6 +498,40 @@ impl WebDriverCompatibleCommand for SessionPost {
 }
 
 impl Browser {
+    /// Runs `body`, the body of a promise that calls `resolve`, in the page, and returns
+    /// what it resolved with.
+    pub async fn resolve(&self, body: &str) -> Value {
+        self.client
+            .execute(
+                &format!("return new Promise((resolve) => {{ {body} }});"),
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot run the script: {e}"))
+    }
+
+    /// The page's clock (`Date.now()`), milliseconds since the epoch.
+    pub async fn page_now_ms(&self) -> Result<f64, String> {
+        self.client
+            .execute("return Date.now();", vec![])
+            .await
+            .map_err(|e| e.to_string())
+            .map(|v| v.as_f64().unwrap_or(0.0))
+    }
+
+    /// Waits until the page's clock reads `time_ms` or later.
+    pub async fn wait_for_page_clock(&self, time_ms: f64) {
+        eventually("the page's clock", || async {
+            let now = self.page_now_ms().await?;
+            if now >= time_ms {
+                Ok(())
+            } else {
+                Err(format!("{now} < {time_ms}"))
+            }
+        })
+        .await;
+    }
+
     /// Makes the page see the system's colour scheme as `scheme` (`light`, `dark`).
     pub async fn emulate_color_scheme(&self, scheme: &str) {
         let features = json!([{ "name": "prefers-color-scheme", "value": scheme }]);

@@ -214,21 +214,7 @@ fn a_feeds_csv_holds_what_was_published_in_the_range_chosen() {
         choose(browser, "Feed", "Level — alice/f/level").await;
         let last = download(browser, "alice-f-level.csv", 3).await[2].time_ms;
         let next_second = (last / 1000.0).floor() * 1000.0 + 1000.0;
-        eventually("the page's clock in the next second", || async {
-            let page_now = browser
-                .client
-                .execute("return Date.now();", vec![])
-                .await
-                .map_err(|e| e.to_string())?
-                .as_f64()
-                .unwrap_or(0.0);
-            if page_now >= next_second {
-                Ok(())
-            } else {
-                Err(format!("{page_now} < {next_second}"))
-            }
-        })
-        .await;
+        browser.wait_for_page_clock(next_second).await;
         sensor.publish("alice/f/level", "14", false).await;
         browser
             .wait_for_name("img", Name::Prefix("Level chart"), "14", |n| {

@@ -146,20 +146,6 @@ fn a_deleted_dashboards_history_is_deleted_with_it() {
     });
 }
 
-/// Runs `script` (a promise's body, resolving with a string) in the current page and
-/// returns what it resolved with.
-async fn run_script(browser: &Browser, script: &str) -> String {
-    let value = browser
-        .client
-        .execute(
-            &format!("return new Promise((resolve) => {{ {script} }});"),
-            vec![],
-        )
-        .await
-        .expect("cannot run the script");
-    value.as_str().unwrap_or_default().to_owned()
-}
-
 /// A page of the app's origin that is not the app (its server answers 404): the same
 /// IndexedDB as the app, without the app holding it.
 fn elsewhere_on_the_origin(setup: &Setup) -> String {
@@ -175,14 +161,14 @@ fn a_newer_history_database_turns_history_off_once_and_the_charts_go_on_in_memor
         // A newer Feedboard (here: a script on the same origin) upgraded the database
         // to a version this one does not know.
         browser.open(&elsewhere_on_the_origin(&setup)).await;
-        let upgraded = run_script(
-            browser,
-            "const r = indexedDB.open('feedboard-history', 99);\n\
+        let upgraded = browser
+            .resolve(
+                "const r = indexedDB.open('feedboard-history', 99);\n\
              r.onsuccess = () => { r.result.close(); resolve('upgraded'); };\n\
              r.onerror = () => resolve('failed: ' + r.error);\n\
              r.onblocked = () => resolve('blocked');",
-        )
-        .await;
+            )
+            .await;
         assert_eq!(upgraded, "upgraded");
         browser.open(&setup.app.url()).await;
         let said = browser
@@ -214,14 +200,14 @@ fn another_tab_upgrading_the_database_is_not_blocked_and_history_stops_saying_wh
         wait_for_history_status(browser, "history on", "0 saved samples read back").await;
         // In the app's own page, as another tab would: an upgrade waits ("blocked")
         // for every open connection unless each closes when asked.
-        let upgraded = run_script(
-            browser,
-            "const r = indexedDB.open('feedboard-history', 2);\n\
+        let upgraded = browser
+            .resolve(
+                "const r = indexedDB.open('feedboard-history', 2);\n\
              r.onsuccess = () => { r.result.close(); resolve('upgraded'); };\n\
              r.onerror = () => resolve('failed: ' + r.error);\n\
              r.onblocked = () => resolve('blocked');",
-        )
-        .await;
+            )
+            .await;
         assert_eq!(upgraded, "upgraded", "the app let go of the database");
         wait_for_history_status(
             browser,
@@ -249,9 +235,9 @@ fn a_database_that_never_answers_is_given_up_on_within_seconds() {
             .await
             .expect("cannot switch tabs");
         browser.open(&elsewhere_on_the_origin(&setup)).await;
-        let held = run_script(
-            browser,
-            "const r = indexedDB.open('feedboard-history');\n\
+        let held = browser
+            .resolve(
+                "const r = indexedDB.open('feedboard-history');\n\
              r.onsuccess = () => {\n\
                window.held = r.result;\n\
                const d = indexedDB.deleteDatabase('feedboard-history');\n\
@@ -259,8 +245,8 @@ fn a_database_that_never_answers_is_given_up_on_within_seconds() {
                d.onsuccess = () => resolve('deleted');\n\
              };\n\
              r.onerror = () => resolve('failed: ' + r.error);",
-        )
-        .await;
+            )
+            .await;
         assert_eq!(held, "delete blocked");
         browser
             .client
@@ -280,24 +266,10 @@ fn a_database_that_never_answers_is_given_up_on_within_seconds() {
 /// Waits until the page's clock is in a later second than when called: the history
 /// keeps one sample per feed and second.
 async fn wait_for_the_next_second(browser: &Browser) {
-    let page_now = || async {
-        browser
-            .client
-            .execute("return Date.now();", vec![])
-            .await
-            .map_err(|e| e.to_string())
-            .map(|v| v.as_f64().unwrap_or(0.0))
-    };
-    let start = (page_now().await.expect("the page's clock") / 1000.0).floor();
-    eventually("the page's clock in the next second", || async {
-        let now = (page_now().await? / 1000.0).floor();
-        if now > start {
-            Ok(())
-        } else {
-            Err(format!("still second {now}"))
-        }
-    })
-    .await;
+    let now = browser.page_now_ms().await.expect("the page's clock");
+    browser
+        .wait_for_page_clock((now / 1000.0).floor() * 1000.0 + 1000.0)
+        .await;
 }
 
 #[test]

@@ -11,23 +11,12 @@ use crate::certs::TestCa;
 use crate::support::{eventually, TempDir};
 use crate::{app, run};
 
-/// Runs `script` (a promise's body that resolves with JSON) in the page.
-async fn run_script(browser: &Browser, script: &str) -> Value {
-    browser
-        .client
-        .execute(
-            &format!("return new Promise((resolve) => {{ {script} }});"),
-            vec![],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("cannot run the script: {e}"))
-}
-
 /// Waits until the service worker controls the page (installed, shell cached, active).
 async fn wait_until_controlled(browser: &Browser) {
     eventually("the service worker to control the page", || async {
-        let controlled =
-            run_script(browser, "resolve(!!navigator.serviceWorker.controller);").await;
+        let controlled = browser
+            .resolve("resolve(!!navigator.serviceWorker.controller);")
+            .await;
         if controlled == json!(true) {
             Ok(())
         } else {
@@ -58,12 +47,12 @@ fn the_manifest_and_its_icons_make_the_app_installable() {
         let browser = Browser::start(&ca).await;
         browser.open(&server.url()).await;
         browser.find_by_role("heading", "Feedboard").await;
-        let manifest = run_script(
-            &browser,
-            "const link = document.querySelector('link[rel=manifest]');\n\
+        let manifest = browser
+            .resolve(
+                "const link = document.querySelector('link[rel=manifest]');\n\
              fetch(link.href).then((r) => r.json()).then(resolve, (e) => resolve(String(e)));",
-        )
-        .await;
+            )
+            .await;
         assert_eq!(manifest["name"], "Feedboard", "{manifest}");
         assert_eq!(manifest["display"], "standalone");
         assert_eq!(manifest["start_url"], "./");
@@ -79,17 +68,15 @@ fn the_manifest_and_its_icons_make_the_app_installable() {
                 })
                 .unwrap_or_else(|| panic!("no {size} px {purpose:?} icon in {manifest}"));
             // Served as PNG, and really that size.
-            let measured = run_script(
-                &browser,
-                &format!(
+            let measured = browser
+                .resolve(&format!(
                     "fetch({src:?}).then(async (r) => {{\n\
                        const bitmap = await createImageBitmap(await r.blob());\n\
                        resolve([r.headers.get('content-type'), bitmap.width, bitmap.height]);\n\
                      }}, (e) => resolve(String(e)));",
                     src = icon["src"].as_str().expect("src")
-                ),
-            )
-            .await;
+                ))
+                .await;
             assert_eq!(measured, json!(["image/png", size, size]), "{icon}");
         }
         browser.close().await;
@@ -143,8 +130,7 @@ fn a_new_version_is_offered_and_taken_only_when_asked() {
         let newer = source.replacen("const VERSION = '", "const VERSION = 'newer-", 1);
         assert_ne!(newer, source, "the stamped version is in the worker");
         std::fs::write(&worker, newer).expect("cannot write sw.js");
-        run_script(
-            &browser,
+        browser.resolve(
             "navigator.serviceWorker.getRegistration().then((r) => r.update()).then(() => resolve(true));",
         )
         .await;
@@ -154,21 +140,17 @@ fn a_new_version_is_offered_and_taken_only_when_asked() {
             })
             .await;
         // The page goes on under the old version until asked.
-        let waiting = run_script(
-            &browser,
-            "navigator.serviceWorker.getRegistration().then((r) => resolve(!!r.waiting));",
-        )
-        .await;
+        let waiting = browser
+            .resolve("navigator.serviceWorker.getRegistration().then((r) => resolve(!!r.waiting));")
+            .await;
         assert_eq!(waiting, json!(true));
         browser.click("button", "Reload to update").await;
         eventually("the new version to take the page", || async {
-            let cache = run_script(
-                &browser,
+            let cache = browser.resolve(
                 "caches.keys().then((keys) => resolve(keys.filter((k) => k.startsWith('feedboard-shell-'))));",
             )
             .await;
-            let waiting = run_script(
-                &browser,
+            let waiting = browser.resolve(
                 "navigator.serviceWorker.getRegistration().then((r) => resolve(!!(r && r.waiting)));",
             )
             .await;

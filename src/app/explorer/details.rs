@@ -9,6 +9,7 @@ use super::ExplorerState;
 use crate::app::csv_export::{CsvExport, ExportChoice};
 use crate::explorer::earlier::{EARLIER_MESSAGES, EARLIER_PAYLOAD};
 use crate::explorer::{payload_view, LastMessage, PayloadView, MAX_RECENT, SHOWN_RECENT};
+use crate::export::csv::iso_utc;
 use crate::export::file_name::csv_file_name;
 use crate::export::{message_rows, TimeRange};
 
@@ -58,7 +59,7 @@ pub fn TopicDetails(state: ExplorerState, on_add_block: Callback<String>) -> imp
                     "Retained",
                     if message.retained { "yes" } else { "no" }.to_owned(),
                 ));
-                facts.push(("Received", time_text(message.time_ms)));
+                facts.push(("Received", iso_utc(message.time_ms)));
                 (
                     Some(shown_payload(message, view_as.get())),
                     message.properties.as_deref().map(property_lines),
@@ -171,7 +172,7 @@ fn shown_payload(message: &LastMessage, view: PayloadView) -> payload_view::Show
 
 /// "Message 12, 14:03:07.123, 6 bytes: 1234.1".
 fn recent_label(message: &LastMessage) -> String {
-    let time = time_text(message.time_ms);
+    let time = iso_utc(message.time_ms);
     let clock = time.get(11..23).unwrap_or(&time);
     format!(
         "Message {}, {clock}, {} bytes: {}",
@@ -179,12 +180,6 @@ fn recent_label(message: &LastMessage) -> String {
         message.size,
         payload_view::preview(&message.payload, message.size, 40)
     )
-}
-
-/// ISO 8601 in UTC, to the millisecond.
-fn time_text(time_ms: f64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(time_ms));
-    date.to_iso_string().as_string().unwrap_or_default()
 }
 
 /// Each property as a term and its value, user properties in order.
