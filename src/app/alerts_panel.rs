@@ -259,7 +259,7 @@ pub fn AlertBanner(alerts: Alerts) -> impl IntoView {
                             on:click=move |_| alerts.log.update(|l| l.acknowledge(id, wall_now_ms()))>
                             "Acknowledge"
                         </button>
-                        <button type="button" aria-label=format!("Mute {name} for 15 minutes")
+                        <button type="button" aria-label=format!("Mute 15 min: {name}")
                             disabled=entry.muted
                             on:click=move |_| alerts.log.update(|l| l.mute(rule, wall_now_ms() + MUTE_MS))>
                             "Mute 15 min"

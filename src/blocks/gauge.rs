@@ -5,7 +5,8 @@
 //! ARIA: a `meter` (a value within known bounds) named by the block's title, with
 //! `aria-valuemin`/`max`, `aria-valuenow` and `aria-valuetext` ("72 bpm", plus the
 //! crossed threshold). ARIA requires `aria-valuenow` within the bounds, so it is
-//! clamped, as the dial is; the text says the true value. Not a live region: values
+//! clamped, as the dial is; the text says the true value. Before the first value it is
+//! `min` (a meter must have one) and the text says "no data yet". Not a live region: values
 //! are read when the user goes to the meter (see the value block for why).
 
 use leptos::prelude::*;
@@ -44,7 +45,7 @@ pub fn Gauge(
         .collect_view();
     let reading = use_reading(feed, unit, decimals, thresholds);
     // Not `clamp`: it panics on a reversed range, and no input may panic.
-    let now = move || latest().map(|v| v.max(min).min(max).to_string());
+    let now = move || latest().unwrap_or(min).max(min).min(max).to_string();
     let value_text = move || {
         reading.with(|r| {
             r.as_ref()

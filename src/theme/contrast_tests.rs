@@ -43,7 +43,7 @@ fn contrast(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
 }
 
 /// (foreground, background, least ratio).
-const PAIRS: [(&str, &str, f64); 20] = [
+const PAIRS: [(&str, &str, f64); 21] = [
     ("ink", "paper", 4.5),
     ("ink", "ground", 4.5),
     ("muted", "paper", 4.5),
@@ -60,6 +60,7 @@ const PAIRS: [(&str, &str, f64); 20] = [
     ("warn-ink", "warn-bg", 4.5),
     ("alarm-ink", "alarm-bg", 4.5),
     ("ink", "info-bg", 4.5),
+    ("muted", "info-bg", 4.5),
     ("ink", "quiet-bg", 4.5),
     ("focus", "paper", 3.0),
     ("focus", "ground", 3.0),

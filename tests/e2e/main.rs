@@ -12,6 +12,7 @@
 //! process a test starts is owned by a guard that kills it by pid when the test ends,
 //! also when it fails.
 
+mod accessibility;
 mod acl_refusals;
 mod adafruit;
 mod alerts;

@@ -19,6 +19,7 @@ pub fn run(repo: &Path) -> Result {
     header("tools");
     let tools = tools::ensure_build_tools(repo)?;
     tools::ensure_test_packages()?;
+    let axe_script = tools::ensure_axe_core()?;
 
     header("formatting");
     process::run(cargo(repo).args(["fmt", "--all", "--", "--check"]))?;
@@ -80,6 +81,7 @@ pub fn run(repo: &Path) -> Result {
     let mut last = cargo(repo);
     last.args(["test", "--workspace", "--tests"])
         .env("FEEDBOARD_DIST", &dist)
+        .env("FEEDBOARD_AXE", &axe_script)
         .stdin(std::process::Stdio::null());
     Err(process::exec(&mut last))
 }

@@ -20,6 +20,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// Trunk.toml's `wasm_opt = "version_132"` asks for.
 const BINARYEN_VERSION: &str = "132.0.0";
 const WASM_OPT_REPORTS: &str = "version 132";
+/// npm's `axe-core`, the accessibility checker the end-to-end tests inject into the page.
+const AXE_CORE_VERSION: &str = "4.14.1";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// The directories holding the build tools, to be put first on PATH.
@@ -233,17 +235,56 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     if reports(&bin.join("wasm-opt"), WASM_OPT_REPORTS) {
         return Ok(bin);
     }
-    if !process::on_path("node") || !process::on_path("npm") {
-        return Err(error(
-            "wasm-opt (npm package binaryen) needs Node.js and npm: install them \
-             (Debian/Ubuntu: `apt-get install nodejs npm`) and run again",
-        ));
-    }
     println!(
         "xtask: installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) into {} (shrinks the app's wasm; under a minute, once)",
         pretty(root)
     );
-    fs::create_dir_all(&prefix)?;
+    npm_install(&prefix, &format!("binaryen@{BINARYEN_VERSION}"))?;
+    if !reports(&bin.join("wasm-opt"), WASM_OPT_REPORTS) {
+        return Err(error(format!(
+            "{} does not report {WASM_OPT_REPORTS} after installing",
+            bin.join("wasm-opt").display()
+        )));
+    }
+    Ok(bin)
+}
+
+/// `axe.min.js` for the end-to-end tests, which inject it into the page (passed to them
+/// as `FEEDBOARD_AXE`). Checked by its file: the package is one script, nothing to run.
+pub fn ensure_axe_core() -> Result<PathBuf> {
+    let root = tools_root()?;
+    let root = root.as_path();
+    let prefix = root.join(format!("axe-core-{AXE_CORE_VERSION}"));
+    let script = prefix
+        .join("node_modules")
+        .join("axe-core")
+        .join("axe.min.js");
+    if script.is_file() {
+        return Ok(script);
+    }
+    println!(
+        "xtask: installing axe-core (npm axe-core@{AXE_CORE_VERSION}) into {} (the end-to-end tests check every screen's accessibility with it; seconds, once)",
+        pretty(root)
+    );
+    npm_install(&prefix, &format!("axe-core@{AXE_CORE_VERSION}"))?;
+    if !script.is_file() {
+        return Err(error(format!(
+            "{} is missing after installing axe-core",
+            script.display()
+        )));
+    }
+    Ok(script)
+}
+
+/// `npm install package@version` into a directory of its own.
+fn npm_install(prefix: &Path, package: &str) -> Result {
+    if !process::on_path("node") || !process::on_path("npm") {
+        return Err(error(format!(
+            "{package} comes from npm: install Node.js and npm \
+             (Debian/Ubuntu: `apt-get install nodejs npm`) and run again"
+        )));
+    }
+    fs::create_dir_all(prefix)?;
     // A package.json of its own keeps npm from installing into a parent project.
     let manifest = prefix.join("package.json");
     if !manifest.exists() {
@@ -252,16 +293,9 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     process::run(
         Command::new("npm")
             .args(["install", "--no-audit", "--no-fund"])
-            .arg(format!("binaryen@{BINARYEN_VERSION}"))
-            .current_dir(&prefix),
-    )?;
-    if !reports(&bin.join("wasm-opt"), WASM_OPT_REPORTS) {
-        return Err(error(format!(
-            "{} does not report {WASM_OPT_REPORTS} after installing",
-            bin.join("wasm-opt").display()
-        )));
-    }
-    Ok(bin)
+            .arg(package)
+            .current_dir(prefix),
+    )
 }
 
 /// Debian's binaryen 108 reports success and writes a broken module; ours is put first

@@ -1,0 +1,210 @@
+//! axe-core on every screen, in both themes: the connection form, a dashboard with every
+//! kind of block showing values and a firing alert (banner, marked block, log), the
+//! layout editor, the block wizard's three steps, the publish console and CSV export,
+//! and the topic explorer with a topic selected.
+//! Any serious or critical violation fails the test with the rule, the elements and
+//! axe's explanation.
+//!
+//! axe-core comes from npm; `cargo xtask test` installs it and passes its script as
+//! `FEEDBOARD_AXE`. It is injected through WebDriver, which the page's CSP does not
+//! govern (the page itself may run no injected script).
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+use crate::browser::Browser;
+use crate::mosquitto::ALICE;
+use crate::{connect_with_form, run, wait_until_connected, Setup};
+
+/// The axe-core script, from `FEEDBOARD_AXE` or where `cargo xtask test` installs it.
+fn axe_script() -> String {
+    let path =
+        std::env::var_os("FEEDBOARD_AXE")
+            .map(PathBuf::from)
+            .or_else(|| {
+                let home = std::env::var_os("HOME")?;
+                Some(PathBuf::from(home).join(
+                    ".cache/feedboard-tools/axe-core-4.14.1/node_modules/axe-core/axe.min.js",
+                ))
+            })
+            .expect("set FEEDBOARD_AXE to axe-core's axe.min.js (cargo xtask test installs it)");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read axe-core at {}: {e}; `cargo xtask test` installs it",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe on the whole page and returns its serious and critical violations, one
+/// line each with the elements and what to fix.
+async fn serious_violations(browser: &Browser, axe: &str) -> Vec<String> {
+    let present = browser
+        .client
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await
+        .expect("cannot ask for axe");
+    if present != Value::Bool(true) {
+        browser
+            .client
+            .execute(&format!("{axe}\nwindow.axe = axe; return true;"), vec![])
+            .await
+            .expect("cannot inject axe-core");
+    }
+    let found = browser
+        .resolve(
+            "window.axe.run(document, { resultTypes: ['violations'] }).then((r) => resolve(\
+               r.violations\
+                 .filter((v) => v.impact === 'serious' || v.impact === 'critical')\
+                 .map((v) => v.id + ' (' + v.impact + '): ' + v.help + '\\n' +\
+                   v.nodes.slice(0, 5).map((n) => '    ' + n.target.join(' ') + ' — ' +\
+                     (n.failureSummary || '').replace(/\\n\\s*/g, ' ')).join('\\n'))),\
+               (e) => resolve(['axe failed: ' + e]));",
+        )
+        .await;
+    found
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![format!("axe returned {found}")])
+}
+
+/// Checks the screen as it is now in the light and the dark theme, and collects what
+/// is wrong under `screen`'s name rather than stopping at the first screen.
+async fn check(browser: &Browser, axe: &str, screen: &str, problems: &mut Vec<String>) {
+    for theme in ["Light", "Dark"] {
+        browser
+            .find_by_role("combobox", "Theme")
+            .await
+            .select_by_label(theme)
+            .await
+            .expect("cannot choose the theme");
+        // Transitions would make axe read colours half-way; the theme applies at once.
+        for violation in serious_violations(browser, axe).await {
+            problems.push(format!("{screen}, {theme}: {violation}"));
+        }
+    }
+    // The theme picker is at the foot of the page: back to the top for what follows.
+    browser.blur_and_scroll_to_top().await;
+}
+
+fn every_block() -> Value {
+    json!({ "version": 1, "title": "Everything", "blocks": [
+        { "title": "Temperature", "type": "line_chart", "topic": "alice/f/temperature", "unit": "°C" },
+        { "title": "SpO2", "type": "value", "topic": "alice/f/spo2", "unit": "%",
+          "thresholds": [ { "below": 92, "level": "alarm" } ] },
+        { "title": "Humidity", "type": "gauge", "topic": "alice/f/humidity", "min": 0, "max": 100 },
+        { "title": "Heater", "type": "toggle", "command_topic": "alice/f/control", "state_topic": "alice/f/heater" },
+        { "title": "Door", "type": "indicator", "topic": "alice/f/door", "on_payload": "OPEN" },
+        { "title": "Log", "type": "stream", "topic": "alice/f/log", "lines": 5 },
+        { "title": "Garage", "type": "button", "label": "Open garage", "command_topic": "alice/f/garage" },
+        { "title": "Set-point", "type": "slider", "command_topic": "alice/f/setpoint", "min": 15, "max": 25 },
+        { "title": "Fan speed", "type": "number_pad", "command_topic": "alice/f/fan", "min": 0, "max": 5 },
+        { "title": "Lamp colour", "type": "color_picker", "command_topic": "alice/f/lamp" },
+        { "title": "Van", "type": "map", "topic": "alice/f/van" },
+        { "title": "Front door", "type": "device_api", "user": "alice", "device": "lock-1",
+          "endpoints": ["get_state"] }
+    ], "alerts": [
+        { "name": "SpO2 low", "topic": "alice/f/spo2", "below": 90 }
+    ] })
+}
+
+#[test]
+fn axe_finds_nothing_serious_on_any_screen_in_either_theme() {
+    run(async {
+        let axe = axe_script();
+        let setup = Setup::start_with_dashboard(every_block()).await;
+        let browser = &setup.browser;
+        let mut problems = Vec::new();
+
+        // The connection form, before connecting.
+        browser.find_by_role("textbox", "Broker URL").await;
+        check(browser, &axe, "connection form", &mut problems).await;
+
+        connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut device = setup.peer("sensors").await;
+        for (topic, payload) in [
+            ("alice/f/temperature", "21.5"),
+            ("alice/f/temperature", "21.7"),
+            ("alice/f/humidity", "48"),
+            ("alice/f/heater", "ON"),
+            ("alice/f/door", "OPEN"),
+            ("alice/f/log", "started"),
+            ("alice/f/van", "{\"lat\":52.1,\"lon\":4.3}"),
+            ("alice/f/spo2", "88"),
+        ] {
+            device.publish(topic, payload, true).await;
+        }
+        // The alert fired: banner, marked block and log are all on the page.
+        browser
+            .wait_for_text("alert", "Alerts firing", "the SpO2 alert", |t| {
+                t.contains("SpO2 low")
+            })
+            .await;
+        check(
+            browser,
+            &axe,
+            "dashboard with a firing alert",
+            &mut problems,
+        )
+        .await;
+
+        browser.click("button", "Edit layout").await;
+        browser
+            .wait_for_attribute("button", "Edit layout", "aria-pressed", Some("true"))
+            .await;
+        check(browser, &axe, "layout editor", &mut problems).await;
+        browser.click("button", "Edit layout").await;
+
+        browser.click("button", "Add block").await;
+        browser.find_by_role("heading", "Add a block").await;
+        check(browser, &axe, "wizard, block type", &mut problems).await;
+        browser.click("radio", "Value").await;
+        browser.click("button", "Next").await;
+        let topic = browser.find_by_role("textbox", "Feed topic").await;
+        crate::browser::type_into(&topic, "alice/f/humidity").await;
+        check(browser, &axe, "wizard, topic", &mut problems).await;
+        browser.click("button", "Next").await;
+        browser.find_by_role("textbox", "Title").await;
+        check(browser, &axe, "wizard, settings", &mut problems).await;
+        browser.click("button", "Cancel").await;
+
+        browser.click("button", "Publish console").await;
+        browser.click("button", "Export CSV…").await;
+        check(
+            browser,
+            &axe,
+            "publish console and CSV export",
+            &mut problems,
+        )
+        .await;
+        browser.click("button", "Publish console").await;
+        browser.click("button", "Export CSV…").await;
+
+        browser.click("button", "Topic explorer").await;
+        let filter = browser.find_by_role("textbox", "Filter").await;
+        crate::browser::type_into(&filter, "alice/f/#").await;
+        browser.click("button", "Explore").await;
+        browser
+            .wait_for_text("status", "Explorer summary", "topics counted", |t| {
+                t.starts_with("Exploring alice/f/#")
+            })
+            .await;
+        browser.click("button", "Open alice").await;
+        browser.click("button", "Open alice/f").await;
+        browser.click("button", "alice/f/humidity").await;
+        check(browser, &axe, "topic explorer", &mut problems).await;
+
+        assert!(
+            problems.is_empty(),
+            "axe-core found serious or critical problems:\n{}",
+            problems.join("\n")
+        );
+        setup.browser.close().await;
+    });
+}
