@@ -1,7 +1,10 @@
 //! The page: start-up configuration, the user's dashboards (saved in the browser), the
 //! connection form, and the open dashboard.
 
+mod alert_editor;
+mod alert_sound;
 mod alerts_panel;
+mod alerts_section;
 mod connection_form;
 mod csv_export;
 mod dashboard_picker;

@@ -64,6 +64,23 @@ impl AlertEngine {
         Self { trackers }
     }
 
+    /// Engine for `new` rules that goes on from `old`: a rule that stayed (by
+    /// `mapping`, old index to new, see [`super::rule_mapping`]) keeps where it stood,
+    /// new and edited rules start normal.
+    pub fn carry_over(old: &AlertEngine, new: &[AlertRule], mapping: &[Option<usize>]) -> Self {
+        let mut engine = Self::new(new);
+        for (from, to) in mapping.iter().enumerate() {
+            let (Some(to), Some(tracker)) = (to, old.trackers.get(from)) else {
+                continue;
+            };
+            if let Some(slot) = engine.trackers.get_mut(*to) {
+                slot.state = tracker.state;
+                slot.last_value = tracker.last_value;
+            }
+        }
+        engine
+    }
+
     /// How many rules.
     pub fn len(&self) -> usize {
         self.trackers.len()

@@ -119,6 +119,34 @@ impl AlertLog {
             .is_some_and(|&until| now_ms < until)
     }
 
+    /// The rules changed at `now_ms` (`mapping`: old index to new, see
+    /// [`super::rule_mapping`]): entries and mutes of rules that stayed follow them to
+    /// their new place; the firings of rules edited or removed end now.
+    pub fn remap(&mut self, mapping: &[Option<usize>], now_ms: f64) {
+        for entry in &mut self.entries {
+            match mapping.get(entry.rule).copied().flatten() {
+                Some(to) => entry.rule = to,
+                None => {
+                    if entry.is_active() {
+                        entry.cleared_ms = Some(now_ms);
+                    }
+                    // No longer any rule's: never matched by a clearing or a mute.
+                    entry.rule = usize::MAX;
+                }
+            }
+        }
+        let mut muted = Vec::new();
+        for (from, until) in self.muted_until.iter().enumerate() {
+            if let Some(to) = mapping.get(from).copied().flatten() {
+                if muted.len() <= to {
+                    muted.resize(to + 1, f64::NEG_INFINITY);
+                }
+                muted[to] = *until;
+            }
+        }
+        self.muted_until = muted;
+    }
+
     /// Every entry, newest first.
     pub fn newest_first(&self) -> impl Iterator<Item = &LogEntry> {
         self.entries.iter().rev()
@@ -208,5 +236,41 @@ mod tests {
             log.newest_first().next().unwrap().fired_ms,
             (MAX_ENTRIES + 9) as f64
         );
+    }
+
+    #[test]
+    fn after_the_rules_change_a_kept_rule_keeps_its_entry_and_mute_and_a_removed_ones_ends() {
+        let mut two = rules();
+        two.push(
+            serde_json::from_value(serde_json::json!({
+                "name": "Fast", "topic": "w/hr", "above": 120 }))
+            .unwrap(),
+        );
+        let mut log = AlertLog::default();
+        log.record(&event(true, 0.0, 80.0), &two);
+        let fast = AlertEvent {
+            rule: 1,
+            ..event(true, 10.0, 130.0)
+        };
+        log.record(&fast, &two);
+        log.mute(1, 60_000.0);
+        // SpO2 low removed: Fast is rule 0 now.
+        log.remap(&[None, Some(0)], 500.0);
+        let spo2 = log.newest_first().find(|e| e.name == "SpO2 low").unwrap();
+        assert_eq!(spo2.cleared_ms, Some(500.0));
+        let active: Vec<_> = log.active().map(|e| (e.name.as_str(), e.rule)).collect();
+        assert_eq!(active, vec![("Fast", 0)]);
+        assert!(log.is_muted(0, 1000.0));
+        assert!(!log.is_muted(1, 1000.0));
+        // Its clearing, by its new index, closes its entry.
+        let kept = vec![two[1].clone()];
+        log.record(
+            &AlertEvent {
+                rule: 0,
+                ..event(false, 2000.0, 100.0)
+            },
+            &kept,
+        );
+        assert_eq!(log.active().count(), 0);
     }
 }

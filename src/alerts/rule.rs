@@ -67,6 +67,10 @@ pub struct AlertRule {
     pub for_secs: Option<f64>,
     #[serde(default)]
     pub level: Level,
+    /// Beep when it fires (the page must have been clicked or tapped once: browsers
+    /// play no sound before that).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sound: bool,
 }
 
 /// A rule's condition, read from its fields.

@@ -9,8 +9,10 @@ use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::alert_sound::{self, Outcome};
+use super::alerts_section::value_text;
 use super::FeedsContext;
-use crate::alerts::{AlertEngine, AlertLog, AlertRule, Level, LogEntry, State};
+use crate::alerts::{rule_mapping, AlertEngine, AlertLog, AlertRule, Level, LogEntry, State};
 use crate::connection::{wall_now_ms, Connection, ConnectionStatus};
 use crate::feeds::FeedId;
 use crate::pwa::{self, Permission};
@@ -27,33 +29,61 @@ pub struct Alerts {
     pub log: RwSignal<AlertLog>,
     /// Each rule's state, refreshed when one changes.
     pub states: RwSignal<Vec<State>>,
-    rules: StoredValue<Vec<AlertRule>>,
+    /// The dashboard's rules; the engine follows them when they are edited.
+    pub rules: Memo<Vec<AlertRule>>,
+    /// Whether the page may show notifications (asked when the first rule is made).
+    pub permission: RwSignal<Permission>,
+    /// What became of the last alert sound, and when.
+    pub sound: RwSignal<Option<(Outcome, f64)>>,
+}
+
+/// The rules as the timer checks them: each bound to its feed, where it stands, and
+/// up to when its feed's samples were looked at.
+struct Running {
+    rules: Vec<AlertRule>,
+    bound: Vec<Option<FeedId>>,
+    engine: AlertEngine,
+    seen: Vec<f64>,
 }
 
 impl Alerts {
     /// Binds `rules` to their feeds (before the first Connect subscribes) and starts
-    /// checking them; dropped with the dashboard's owner.
-    pub fn start(rules: Vec<AlertRule>, feeds: FeedsContext, connection: Connection) -> Self {
-        let bound: Vec<Option<FeedId>> = rules
-            .iter()
-            .map(|rule| {
-                let decoding = rule.decoding().ok()?;
-                feeds.bind_feed(&rule.topic, decoding).ok()
-            })
-            .collect();
-        let alerts = Alerts {
-            log: RwSignal::new(AlertLog::default()),
-            states: RwSignal::new(vec![State::Normal; rules.len()]),
-            rules: StoredValue::new(rules.clone()),
-        };
-        if rules.is_empty() {
-            return alerts;
-        }
-        let engine = Rc::new(RefCell::new(AlertEngine::new(&rules)));
+    /// checking them; follows them when they change; dropped with the dashboard's owner.
+    pub fn start(rules: Memo<Vec<AlertRule>>, feeds: FeedsContext, connection: Connection) -> Self {
+        let first = rules.get_untracked();
         // Samples older than this (read back from the saved history) are not news.
         let started = wall_now_ms();
-        let seen = Rc::new(RefCell::new(vec![started; rules.len()]));
+        let running = Rc::new(RefCell::new(Running {
+            bound: first.iter().map(|rule| bind(rule, feeds)).collect(),
+            engine: AlertEngine::new(&first),
+            seen: vec![started; first.len()],
+            rules: first.clone(),
+        }));
+        let alerts = Alerts {
+            log: RwSignal::new(AlertLog::default()),
+            states: RwSignal::new(vec![State::Normal; first.len()]),
+            rules,
+            permission: RwSignal::new(pwa::notification_permission()),
+            sound: RwSignal::new(None),
+        };
+        {
+            let running = running.clone();
+            Effect::new(move |previous: Option<()>| {
+                let rules = rules.get();
+                if previous.is_some() {
+                    follow_edit(
+                        &mut running.borrow_mut(),
+                        rules,
+                        started,
+                        alerts,
+                        feeds,
+                        connection,
+                    );
+                }
+            });
+        }
         let live_since = Rc::new(RefCell::new(None::<f64>));
+        let last_beep = Rc::new(RefCell::new(f64::NEG_INFINITY));
         let timer = Interval::new(CHECK_EVERY_MS, move || {
             let now = wall_now_ms();
             let connected =
@@ -70,8 +100,13 @@ impl Alerts {
                 return;
             };
             let store = store.borrow();
-            let mut engine = engine.borrow_mut();
-            let mut seen = seen.borrow_mut();
+            let mut running = running.borrow_mut();
+            let Running {
+                rules,
+                bound,
+                engine,
+                seen,
+            } = &mut *running;
             let mut events = Vec::new();
             for (rule, feed) in bound.iter().enumerate() {
                 let Some(feed) = feed.and_then(|id| store.feed(id)) else {
@@ -93,28 +128,38 @@ impl Alerts {
                 feed.arrivals().next_back().map(|(time, _)| time)
             };
             events.extend(engine.tick(now, *live_since.borrow(), last_arrival));
-            if events.is_empty() {
-                return;
+            if !events.is_empty() {
+                let states: Vec<State> =
+                    (0..engine.len()).filter_map(|r| engine.state(r)).collect();
+                let announced: Vec<LogEntry> = alerts
+                    .log
+                    .try_update(|log| {
+                        let mut announced = Vec::new();
+                        for event in &events {
+                            let Some(id) = log.record(event, rules) else {
+                                continue;
+                            };
+                            announced
+                                .extend(log.active().find(|e| e.id == id && !e.muted).cloned());
+                        }
+                        announced
+                    })
+                    .unwrap_or_default();
+                for entry in announced {
+                    notify(&entry);
+                }
+                let _ = alerts.states.try_set(states);
             }
-            let states: Vec<State> = (0..engine.len()).filter_map(|r| engine.state(r)).collect();
-            let rules = alerts.rules.get_value();
-            let announced: Vec<LogEntry> = alerts
-                .log
-                .try_update(|log| {
-                    let mut announced = Vec::new();
-                    for event in &events {
-                        let Some(id) = log.record(event, &rules) else {
-                            continue;
-                        };
-                        announced.extend(log.active().find(|e| e.id == id && !e.muted).cloned());
-                    }
-                    announced
-                })
-                .unwrap_or_default();
-            for entry in announced {
-                notify(&entry);
+            let mut last_beep = last_beep.borrow_mut();
+            if now - *last_beep >= alert_sound::REPEAT_MS {
+                if let Some(level) = sounding_level(alerts, rules) {
+                    *last_beep = now;
+                    spawn_local(async move {
+                        let outcome = alert_sound::beep(level).await;
+                        let _ = alerts.sound.try_set(Some((outcome, wall_now_ms())));
+                    });
+                }
             }
-            let _ = alerts.states.try_set(states);
         });
         StoredValue::new_local(timer);
         alerts
@@ -124,7 +169,7 @@ impl Alerts {
     /// names, loudest level first. Tracks the rules' states.
     pub fn firing_for(self, topics: &[String]) -> Option<(Level, Vec<String>)> {
         let states = self.states.get();
-        self.rules.with_value(|rules| {
+        self.rules.with(|rules| {
             let firing: Vec<&AlertRule> = rules
                 .iter()
                 .zip(&states)
@@ -141,11 +186,85 @@ impl Alerts {
             Some((level, firing.iter().map(|r| r.name.clone()).collect()))
         })
     }
+}
 
-    /// True when the dashboard has rules.
-    pub fn any(self) -> bool {
-        self.rules.with_value(|r| !r.is_empty())
+/// Binds `rule`'s feed, or `None` when it cannot be read (never, for a checked rule).
+fn bind(rule: &AlertRule, feeds: FeedsContext) -> Option<FeedId> {
+    let decoding = rule.decoding().ok()?;
+    feeds.bind_feed(&rule.topic, decoding).ok()
+}
+
+/// The loudest level among the alerts that ask for attention and whose rule sounds.
+fn sounding_level(alerts: Alerts, rules: &[AlertRule]) -> Option<Level> {
+    alerts
+        .log
+        .try_with_untracked(|log| {
+            log.active()
+                .filter(|e| e.needs_attention())
+                .filter(|e| rules.get(e.rule).is_some_and(|r| r.sound))
+                .map(|e| e.level)
+                .max_by_key(|level| *level == Level::Alarm)
+        })
+        .flatten()
+}
+
+/// The rules were edited: rules that stayed keep their state, entries and mutes; new
+/// ones are bound (subscribing when connected) and look at their feed's latest live
+/// value at once, so a rule made while the value is already past its bound fires.
+fn follow_edit(
+    running: &mut Running,
+    rules: Vec<AlertRule>,
+    started: f64,
+    alerts: Alerts,
+    feeds: FeedsContext,
+    connection: Connection,
+) {
+    let mapping = rule_mapping(&running.rules, &rules);
+    let filters_before = feeds.filters();
+    let bound: Vec<Option<FeedId>> = rules.iter().map(|rule| bind(rule, feeds)).collect();
+    let new_filters: Vec<String> = feeds
+        .filters()
+        .into_iter()
+        .filter(|f| !filters_before.contains(f))
+        .collect();
+    if !new_filters.is_empty() && connection.status.get_untracked() == ConnectionStatus::Connected {
+        if let Err(problem) = connection.subscribe(new_filters) {
+            leptos::logging::warn!("subscribing for a new alert: {problem}");
+        }
     }
+    let mut seen: Vec<f64> = bound
+        .iter()
+        .map(|feed| {
+            let latest = feed.and_then(|id| {
+                feeds
+                    .try_store()?
+                    .borrow()
+                    .feed(id)?
+                    .latest()
+                    .map(|s| s.time_ms)
+            });
+            match latest {
+                Some(time) if time >= started => time - 0.5,
+                _ => started,
+            }
+        })
+        .collect();
+    for (from, to) in mapping.iter().enumerate() {
+        if let (Some(to), Some(&old)) = (to, running.seen.get(from)) {
+            if let Some(slot) = seen.get_mut(*to) {
+                *slot = old;
+            }
+        }
+    }
+    running.engine = AlertEngine::carry_over(&running.engine, &rules, &mapping);
+    running.bound = bound;
+    running.seen = seen;
+    running.rules = rules;
+    alerts.log.update(|log| log.remap(&mapping, wall_now_ms()));
+    let engine = &running.engine;
+    alerts
+        .states
+        .set((0..engine.len()).filter_map(|r| engine.state(r)).collect());
 }
 
 /// A notification for a new firing, when the user allowed them: seen with the tab in
@@ -167,178 +286,10 @@ fn notify(entry: &LogEntry) {
     });
 }
 
-/// Where notifications stand, and the button that asks for them: asked only when the
-/// user presses it, never on its own; a refusal is said, and not asked again.
-#[component]
-fn NotificationSetting() -> impl IntoView {
-    let permission = RwSignal::new(pwa::notification_permission());
-    let ask = move |_| {
-        spawn_local(async move {
-            let answer = pwa::request_notification_permission().await;
-            let _ = permission.try_set(answer);
-        });
-    };
-    view! {
-        <p class="notification-setting" role="status" aria-label="Notifications">
-            {move || match permission.get() {
-                Permission::Granted => "Notifications are on: a new alert is also shown as a                     notification, with this tab in the background too.".to_owned(),
-                Permission::Denied => "Notifications are blocked for this site: alerts show on                     this page only (the site's settings in the browser can allow them).".to_owned(),
-                Permission::Unsupported => "This browser shows no notifications: alerts show on                     this page only.".to_owned(),
-                Permission::Ask => "Alerts show on this page. To be told with the tab in the                     background or the phone locked, let Feedboard show notifications.".to_owned(),
-            }}
-        </p>
-        <Show when=move || permission.get() == Permission::Ask>
-            <button type="button" on:click=ask>"Turn on notifications"</button>
-        </Show>
-    }
-}
-
 /// True when a rule on `rule_topic` watches what a block reading `block_topic` shows:
 /// the same topic or filter, or a filter that matches the block's topic.
 fn reads_topic(rule_topic: &str, block_topic: &str) -> bool {
     rule_topic == block_topic
         || (!block_topic.contains(['+', '#'])
             && mqtt_session::topic::filter_matches(rule_topic, block_topic))
-}
-
-/// "12:03:04" in UTC, as the explorer writes times.
-fn clock_time(time_ms: f64) -> String {
-    let iso = crate::export::csv::iso_utc(time_ms);
-    iso.get(11..19).unwrap_or_default().to_owned()
-}
-
-fn value_text(value: Option<f64>) -> String {
-    value.map_or_else(String::new, |v| format!(" at {v}"))
-}
-
-/// "Alarm — SpO2 low: ward/bed1/spo2 87, below 90, since 12:03:04 UTC".
-fn entry_text(entry: &LogEntry) -> String {
-    format!(
-        "{} — {}: {}{}, {}, since {} UTC",
-        entry.level.label(),
-        entry.name,
-        entry.topic,
-        value_text(entry.value),
-        entry.condition,
-        clock_time(entry.fired_ms)
-    )
-}
-
-/// The banner: the alerts firing now, those needing attention first and loudest.
-#[component]
-pub fn AlertBanner(alerts: Alerts) -> impl IntoView {
-    let active = move || {
-        alerts
-            .log
-            .with(|log| log.active().cloned().collect::<Vec<_>>())
-    };
-    view! {
-        <div class="alert-banner" role="alert" aria-label="Alerts firing">
-            {move || active().into_iter().map(|entry| {
-                let id = entry.id;
-                let rule = entry.rule;
-                let text = entry_text(&entry);
-                let state = if entry.muted {
-                    " (muted)".to_owned()
-                } else {
-                    entry.acknowledged_ms
-                        .map(|t| format!(" (acknowledged at {} UTC)", clock_time(t)))
-                        .unwrap_or_default()
-                };
-                let class = match (entry.needs_attention(), entry.level) {
-                    (true, Level::Alarm) => "alert-entry alarm",
-                    (true, Level::Warning) => "alert-entry warning",
-                    (false, _) => "alert-entry quiet",
-                };
-                let name = entry.name.clone();
-                view! {
-                    <div class=class>
-                        <p>{text}{state}</p>
-                        <button type="button" aria-label=format!("Acknowledge {name}")
-                            disabled=entry.acknowledged_ms.is_some()
-                            on:click=move |_| alerts.log.update(|l| l.acknowledge(id, wall_now_ms()))>
-                            "Acknowledge"
-                        </button>
-                        <button type="button" aria-label=format!("Mute 15 min: {name}")
-                            disabled=entry.muted
-                            on:click=move |_| alerts.log.update(|l| l.mute(rule, wall_now_ms() + MUTE_MS))>
-                            "Mute 15 min"
-                        </button>
-                    </div>
-                }
-            }).collect_view()}
-        </div>
-    }
-}
-
-/// The rules and the log, under the dashboard.
-#[component]
-pub fn AlertLogView(alerts: Alerts) -> impl IntoView {
-    let rules = move || {
-        let states = alerts.states.get();
-        alerts.rules.with_value(|rules| {
-            rules
-                .iter()
-                .enumerate()
-                .map(|(index, rule)| {
-                    let state = match states.get(index) {
-                        Some(State::Firing { .. }) => "firing",
-                        Some(State::Pending { .. }) => "about to fire",
-                        _ => "normal",
-                    };
-                    let mut text = format!("{} — {} {}", rule.name, rule.topic, rule.describe());
-                    if rule.hysteresis() > 0.0 {
-                        text.push_str(&format!(", clears {} back", rule.hysteresis()));
-                    }
-                    if rule.hold_ms() > 0.0 {
-                        text.push_str(&format!(", after {} s", rule.hold_ms() / 1000.0));
-                    }
-                    view! { <li>{text}": "<strong>{state}</strong></li> }
-                })
-                .collect_view()
-        })
-    };
-    let entries = move || {
-        alerts.log.with(|log| {
-            log.newest_first()
-                .take(50)
-                .map(|entry| {
-                    let mut text = format!(
-                        "{} UTC {} {}{} ({})",
-                        clock_time(entry.fired_ms),
-                        entry.level.label(),
-                        entry.name,
-                        value_text(entry.value),
-                        entry.condition
-                    );
-                    if let Some(t) = entry.cleared_ms {
-                        text.push_str(&format!(
-                            "; cleared at {} UTC{}",
-                            clock_time(t),
-                            value_text(entry.cleared_value)
-                        ));
-                    }
-                    if let Some(t) = entry.acknowledged_ms {
-                        text.push_str(&format!("; acknowledged at {} UTC", clock_time(t)));
-                    }
-                    if entry.muted {
-                        text.push_str("; muted");
-                    }
-                    view! { <li>{text}</li> }
-                })
-                .collect_view()
-        })
-    };
-    let empty = move || alerts.log.with(|log| log.newest_first().next().is_none());
-    view! {
-        <section class="alert-log" role="region" aria-label="Alerts">
-            <h2>"Alerts"</h2>
-            <NotificationSetting />
-            <h3 id="alert-rules-title">"Rules"</h3>
-            <ul aria-labelledby="alert-rules-title">{rules}</ul>
-            <h3 id="alert-log-title">"Log (newest first)"</h3>
-            {move || empty().then(|| view! { <p class="hint">"No alert has fired yet."</p> })}
-            <ol class="alert-entries" aria-labelledby="alert-log-title">{entries}</ol>
-        </section>
-    }
 }

@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::alerts_panel::{AlertBanner, AlertLogView, Alerts};
+use super::alerts_panel::Alerts;
+use super::alerts_section::{AlertBanner, AlertLogView};
 use super::csv_export::CsvExport;
 use super::explorer::TopicExplorer;
 use super::feed_exports::dashboard_exports;
@@ -46,7 +47,14 @@ pub fn OpenDashboard(
         feeds.bind(block);
     }
     let connection = Connection::new(store, feeds.frame_listener());
-    let alerts = Alerts::start(dashboard.alerts.clone(), feeds, connection);
+    let rules = Memo::new(move |_| {
+        dashboards.with(|l| {
+            l.entry(id)
+                .map(|e| e.dashboard.alerts.clone())
+                .unwrap_or_default()
+        })
+    });
+    let alerts = Alerts::start(rules, feeds, connection);
     // Blocks reading an alert's feed mark themselves while it fires.
     provide_context(alerts);
     let filters = feeds.filters();
@@ -91,7 +99,7 @@ pub fn OpenDashboard(
         <ConnectionForm connection initial
             remember_password=profile.remember_password filters autoconnect on_change />
         <Traffic counters=connection.counters />
-        {alerts.any().then(|| view! { <AlertBanner alerts /> })}
+        <AlertBanner alerts />
         <Refusals refusals=connection.refusals />
         <div class="dashboard-tools" role="toolbar" aria-label="Dashboard tools">
             <button type="button" aria-pressed=move || editing.get().to_string()
@@ -178,7 +186,7 @@ pub fn OpenDashboard(
                 on_close=Callback::new(move |()| wizard.set(None)) />
         })}
         <DashboardView id dashboards feeds connection liveness editing on_edit />
-        {alerts.any().then(|| view! { <AlertLogView alerts /> })}
+        <AlertLogView alerts id dashboards />
         {move || empty.get().then(|| view! {
             <p class="hint empty">
                 "This dashboard has no blocks yet: press “Add block” to make one, or \

@@ -8,6 +8,8 @@ use super::history_settings::HistorySettings;
 use super::library::{EntryId, Library, Origin};
 use super::model::{Block, Dashboard, MAX_COLUMNS};
 use super::validate;
+use crate::alerts::rule::MAX_RULES;
+use crate::alerts::AlertRule;
 
 /// The most blocks one dashboard holds: far more than a screen shows, and a bound on
 /// what a page binds and draws.
@@ -90,6 +92,45 @@ impl Library {
         Ok(())
     }
 
+    /// Appends alert `rule` to dashboard `id`; returns its position.
+    pub fn add_alert(&mut self, id: EntryId, rule: AlertRule) -> Result<usize, String> {
+        check_rule(&rule)?;
+        let alerts = &mut self.dashboard_to_edit(id)?.alerts;
+        if alerts.len() >= MAX_RULES {
+            return Err(format!(
+                "A dashboard holds at most {MAX_RULES} alerts; this one is full"
+            ));
+        }
+        alerts.push(rule);
+        Ok(alerts.len() - 1)
+    }
+
+    /// Replaces alert `index` of dashboard `id` with `rule`.
+    pub fn replace_alert(
+        &mut self,
+        id: EntryId,
+        index: usize,
+        rule: AlertRule,
+    ) -> Result<(), String> {
+        check_rule(&rule)?;
+        let slot = self
+            .dashboard_to_edit(id)?
+            .alerts
+            .get_mut(index)
+            .ok_or(NO_SUCH_ALERT)?;
+        *slot = rule;
+        Ok(())
+    }
+
+    /// Removes alert `index` of dashboard `id`.
+    pub fn remove_alert(&mut self, id: EntryId, index: usize) -> Result<AlertRule, String> {
+        let alerts = &mut self.dashboard_to_edit(id)?.alerts;
+        if index >= alerts.len() {
+            return Err(NO_SUCH_ALERT.into());
+        }
+        Ok(alerts.remove(index))
+    }
+
     /// Dashboard `id`, about to be changed by the user. A copy of the site's
     /// `feedboard.json` becomes the user's own: the site's file would otherwise replace
     /// it, edits and all, at the next start (it is added again then, beside it).
@@ -105,6 +146,14 @@ impl Library {
 }
 
 const NO_SUCH_BLOCK: &str = "That block no longer exists (changed in another tab?)";
+const NO_SUCH_ALERT: &str = "That alert no longer exists (changed in another tab?)";
+
+fn check_rule(rule: &AlertRule) -> Result<(), String> {
+    match rule.problems().into_iter().next() {
+        Some(problem) => Err(format!("Alert {:?}: {problem}", rule.name)),
+        None => Ok(()),
+    }
+}
 
 fn check(block: &Block) -> Result<(), String> {
     let problems = validate::all_block_problems(block);
@@ -222,5 +271,28 @@ mod tests {
         library.apply_startup(Some(site), None, None);
         assert_ne!(library.open_id(), id);
         assert_eq!(titles(&library, id), ["a", "mine"]);
+    }
+
+    #[test]
+    fn alerts_are_added_replaced_and_removed_and_a_bad_one_is_refused() {
+        let (mut library, id) = library_with(&["A"]);
+        let rule = |json| serde_json::from_value::<AlertRule>(json).unwrap();
+        let low = rule(serde_json::json!({ "name": "Low", "topic": "t", "below": 1 }));
+        assert_eq!(library.add_alert(id, low.clone()), Ok(0));
+        let bad = rule(serde_json::json!({ "name": "Bad", "topic": "t/#/x", "below": 1 }));
+        assert!(library
+            .add_alert(id, bad.clone())
+            .unwrap_err()
+            .contains("topic:"));
+        assert!(library.replace_alert(id, 0, bad).is_err());
+        let high = rule(serde_json::json!({ "name": "High", "topic": "t", "above": 9 }));
+        library.replace_alert(id, 0, high.clone()).unwrap();
+        assert_eq!(
+            library.entry(id).unwrap().dashboard.alerts,
+            vec![high.clone()]
+        );
+        assert!(library.replace_alert(id, 3, low).is_err());
+        assert_eq!(library.remove_alert(id, 0), Ok(high));
+        assert!(library.remove_alert(id, 0).is_err());
     }
 }

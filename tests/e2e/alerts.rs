@@ -207,3 +207,148 @@ fn with_notifications_blocked_the_page_says_alerts_stay_in_the_page() {
         setup.browser.close().await;
     });
 }
+
+/// The alert rules of the open dashboard as the page saved them.
+async fn saved_alerts(browser: &Browser) -> serde_json::Value {
+    let saved: serde_json::Value =
+        serde_json::from_str(&crate::dashboards::saved_text(browser).await)
+            .expect("the saved dashboards are JSON");
+    let open = saved["open"].clone();
+    saved["dashboards"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["id"] == open))
+        .map(|d| d["dashboard"]["alerts"].clone())
+        .unwrap_or_default()
+}
+
+/// Types `text` into the alert form's field `label` (a text box, or the feed's
+/// combobox, which suggests the dashboard's feeds).
+async fn type_in_form(browser: &Browser, role: &str, label: &str, text: &str) {
+    let field = browser.find_by_role(role, label).await;
+    crate::browser::type_into(&field, text).await;
+}
+
+#[test]
+fn an_alert_made_in_the_page_is_checked_at_its_fields_fires_sounds_and_is_edited_and_deleted() {
+    run(async {
+        let setup = Setup::start_with_dashboard(ward(json!([]))).await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut monitor = setup.peer("monitor").await;
+        monitor.publish("alice/f/spo2", "87", true).await;
+        browser.find_by_role("group", "SpO2: 87 %").await;
+        // Counts the browser's permission questions (the page's own call goes through).
+        browser
+            .client
+            .execute(
+                "window.asked = 0;\n\
+                 const ask = Notification.requestPermission.bind(Notification);\n\
+                 Notification.requestPermission = () => { window.asked += 1; return ask(); };",
+                vec![],
+            )
+            .await
+            .expect("cannot watch the permission question");
+
+        browser.click("button", "Add alert").await;
+        type_in_form(browser, "textbox", "Name", "SpO2 low").await;
+        type_in_form(browser, "combobox", "Feed", "alice/f/sp02").await;
+        browser
+            .find_by_role("combobox", "Condition")
+            .await
+            .select_by_label("Below a value")
+            .await
+            .expect("cannot choose the condition");
+        type_in_form(browser, "textbox", "Threshold", "ninety").await;
+        browser
+            .wait_for_text(
+                "region",
+                "Alerts",
+                "why the first alert is asked about",
+                |t| t.contains("Saving this first alert asks your browser"),
+            )
+            .await;
+        browser.click("button", "Save alert").await;
+        browser
+            .wait_for_description("textbox", "Threshold", "the threshold's problem", |d| {
+                d == "Threshold: not a number: ninety"
+            })
+            .await;
+        browser
+            .wait_for_description("combobox", "Feed", "the unknown feed", |d| {
+                d.starts_with("Feed: no block on this dashboard reads \"alice/f/sp02\"")
+            })
+            .await;
+        // On a phone too: the form fits the screen's width.
+        browser.resize(360, 640).await;
+        crate::blocks::assert_no_horizontal_scrolling(browser).await;
+        browser
+            .screenshot_if_asked(".alert-log", "alert-editor-360.png")
+            .await;
+        browser.resize(1280, 800).await;
+        assert!(
+            !crate::dashboards::saved_text(browser)
+                .await
+                .contains("SpO2 low"),
+            "nothing saved while the form has problems"
+        );
+
+        // Fixed, with a sound; the user allows notifications when asked.
+        type_in_form(browser, "combobox", "Feed", "alice/f/spo2").await;
+        type_in_form(browser, "textbox", "Threshold", "90").await;
+        type_in_form(browser, "textbox", "Hysteresis (clears this far back)", "2").await;
+        browser.click("checkbox", "Play a sound").await;
+        browser.set_permission("notifications", "granted").await;
+        browser.click("button", "Save alert").await;
+        browser
+            .wait_for_text("status", "Notifications", "on, asked once", |t| {
+                t.starts_with("Notifications are on")
+            })
+            .await;
+        let asked = browser
+            .client
+            .execute("return window.asked;", vec![])
+            .await
+            .expect("cannot read the count");
+        assert_eq!(
+            asked,
+            json!(1),
+            "asked once, when the first alert was saved"
+        );
+        // The value was already below the bound: the new rule fires at once, and sounds.
+        wait_for_banner(browser, "the new alert", |t| {
+            t.contains("SpO2 low") && t.contains("at 87")
+        })
+        .await;
+        browser
+            .wait_for_text("status", "Alert sound", "the beep", |t| {
+                t.starts_with("Alert sound played at")
+            })
+            .await;
+        assert_eq!(
+            saved_alerts(browser).await,
+            json!([{ "name": "SpO2 low", "topic": "alice/f/spo2", "below": 90.0,
+                     "hysteresis": 2.0, "level": "alarm", "sound": true }]),
+            "the rule is in the dashboard's JSON"
+        );
+
+        // Edited to a lower bound: the firing ends with the old rule.
+        browser.click("button", "Edit alert SpO2 low").await;
+        type_in_form(browser, "textbox", "Threshold", "80").await;
+        browser.click("button", "Save alert").await;
+        wait_for_log(browser, "the edited rule", |t| {
+            t.contains("SpO2 low — alice/f/spo2 below 80, clears 2 back, with sound: normal")
+                && t.contains("cleared at")
+        })
+        .await;
+
+        browser.click("button", "Delete alert SpO2 low").await;
+        browser.click("button", "Delete alert").await;
+        wait_for_log(browser, "no rules left", |t| {
+            t.contains("No alert rules yet")
+        })
+        .await;
+        assert_eq!(saved_alerts(browser).await, json!(null), "none saved");
+        setup.browser.close().await;
+    });
+}

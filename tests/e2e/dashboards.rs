@@ -90,7 +90,7 @@ async fn reload(browser: &Browser) {
 }
 
 /// What the page saved, as the browser holds it.
-async fn saved_text(browser: &Browser) -> String {
+pub(crate) async fn saved_text(browser: &Browser) -> String {
     let value = browser
         .client
         .execute(
