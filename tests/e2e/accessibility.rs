@@ -88,11 +88,9 @@ async fn check(browser: &Browser, axe: &str, screen: &str, problems: &mut Vec<St
             problems.push(format!("{screen}, {theme}: {violation}"));
         }
     }
-    // The theme picker is at the foot of the page: back to the top for what follows.
-    browser.blur_and_scroll_to_top().await;
 }
 
-fn every_block() -> Value {
+pub(crate) fn every_block() -> Value {
     json!({ "version": 1, "title": "Everything", "blocks": [
         { "title": "Temperature", "type": "line_chart", "topic": "alice/f/temperature", "unit": "°C" },
         { "title": "SpO2", "type": "value", "topic": "alice/f/spo2", "unit": "%",

@@ -136,13 +136,25 @@ impl Browser {
         find_by_role(&self.client, role, name).await
     }
 
-    /// Clicks the element with `role` and exact accessible `name`, as a user would.
+    /// Clicks the element with `role` and exact accessible `name`, as a user would:
+    /// scrolled to the middle of the screen first, as a user scrolls to see it
+    /// (WebDriver alone clicks an element that is in view but under the sticky top bar).
     pub async fn click(&self, role: &str, name: &str) {
-        self.find_by_role(role, name)
-            .await
+        let element = self.find_by_role(role, name).await;
+        self.scroll_to_middle(&element).await;
+        element
             .click()
             .await
             .unwrap_or_else(|e| panic!("cannot click the {role} {name:?}: {e}"));
+    }
+
+    /// Scrolls `element` to the middle of the viewport.
+    pub async fn scroll_to_middle(&self, element: &Element) {
+        let arg = serde_json::to_value(element).expect("an element serializes");
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .unwrap_or_else(|e| panic!("cannot scroll to the element: {e}"));
     }
 
     /// Wait until the text of the element with `role` and `name` satisfies `wanted`

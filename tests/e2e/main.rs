@@ -36,6 +36,7 @@ mod indicators;
 mod mosquitto;
 mod payload_parts;
 mod peer;
+mod phone;
 mod proxy;
 mod publish_console;
 mod pwa;

@@ -7,11 +7,12 @@ use super::ExplorerState;
 use crate::explorer::payload_view::preview;
 use crate::explorer::NodeId;
 
-/// Height of one row in CSS pixels (style/main.css `.explorer-row`): a touch target.
-const ROW_PX: f64 = 44.0;
+/// Height of one row in CSS pixels (style/main.css `.explorer-row`): room for its
+/// buttons' 44 px touch targets.
+const ROW_PX: f64 = 48.0;
 /// Rows drawn above and below the ones in view, so a fast scroll shows no gap.
 const OVERSCAN: usize = 8;
-/// Rows in view at most (the list's CSS height is at most 12 rows).
+/// Rows in view at most (the list's CSS height is at most 11 rows, and a part row).
 const IN_VIEW: usize = 12;
 
 /// The scrolling list of topics.
