@@ -6,6 +6,7 @@ pub mod button;
 pub mod chart_data;
 pub mod chart_draw;
 pub mod chart_readout;
+pub mod chart_trend;
 pub mod clock_time;
 pub mod color_picker;
 pub mod command;

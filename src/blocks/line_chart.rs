@@ -1,7 +1,8 @@
 //! The line chart block: one feed or up to eight on a canvas, with the latest values as
 //! text (a legend when there are several), threshold bands, and a read-out of the values
 //! nearest a moment — under the pointer, or moved along the time axis with the arrow
-//! keys when the chart has the focus.
+//! keys when the chart has the focus. Its accessible name sums it up: the title, the
+//! latest values and their trend over the window.
 
 use gloo_timers::callback::Timeout;
 use leptos::ev::{KeyboardEvent, PointerEvent};
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 use super::chart_data::window_points;
 use super::chart_draw::{draw, ChartLook, Palette};
 use super::chart_readout::{nearest, readout_text, PlotArea};
+use super::chart_trend::{short_trend_words, span_words, trend, trend_words};
 use super::element_width::use_element_width;
 use super::feed_notes::{unique_id, FeedNotes};
 use super::number_format::with_unit;
@@ -80,27 +82,55 @@ pub fn LineChart(title: String, settings: ChartSettings, lines: Vec<ChartLine>) 
             .with(|f| f.latest().map(|s| text_of(s.value)))
             .flatten()
     };
+    // Title, latest values and which way each line went over the window: what a
+    // screen reader says of the canvas.
+    let trend_of = move |line: &ChartLine| {
+        let since = wall_now_ms() - window_secs * 1000.0;
+        let decimals = settings.with_value(|s| s.decimals);
+        line.feed
+            .with(|f| trend(f.samples(), since, decimals))
+            .flatten()
+    };
     let accessible_name = {
         let title = title.clone();
         move || {
-            let values: Vec<String> = lines.with_value(|lines| {
-                lines
-                    .iter()
-                    .map(|line| {
-                        let value = latest_of(line).unwrap_or_else(|| "no data yet".into());
-                        if line.name.is_empty() {
-                            value
-                        } else {
-                            format!("{} {value}", line.name)
-                        }
-                    })
-                    .collect()
-            });
-            match values.as_slice() {
-                [one] if single && one == "no data yet" => format!("{title} chart, no data yet"),
-                [one] if single => format!("{title} chart, latest value {one}"),
-                _ => format!("{title} chart, latest values: {}", values.join(", ")),
-            }
+            let (decimals, unit) = settings.with_value(|s| (s.decimals, s.unit.clone()));
+            lines.with_value(|lines| match lines.as_slice() {
+                [line] if single => match (latest_of(line), trend_of(line)) {
+                    (None, _) => format!("{title} chart, no data yet"),
+                    (Some(value), None) => format!("{title} chart, latest value {value}"),
+                    (Some(value), Some(t)) => format!(
+                        "{title} chart, latest value {value}, {}",
+                        trend_words(t, decimals, &unit, window_secs)
+                    ),
+                },
+                _ => {
+                    let mut any_trend = false;
+                    let values: Vec<String> = lines
+                        .iter()
+                        .map(|line| {
+                            let value = latest_of(line).unwrap_or_else(|| "no data yet".into());
+                            let mut text = if line.name.is_empty() {
+                                value
+                            } else {
+                                format!("{} {value}", line.name)
+                            };
+                            if let Some(t) = trend_of(line) {
+                                any_trend = true;
+                                text.push(' ');
+                                text.push_str(&short_trend_words(t, decimals, &unit));
+                            }
+                            text
+                        })
+                        .collect();
+                    let span = if any_trend {
+                        format!(" over the last {}", span_words(window_secs))
+                    } else {
+                        String::new()
+                    };
+                    format!("{title} chart{span}, latest values: {}", values.join(", "))
+                }
+            })
         }
     };
 

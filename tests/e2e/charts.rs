@@ -94,3 +94,51 @@ fn a_chart_of_two_series_names_both_and_reads_out_values_by_keyboard() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn a_chart_is_summed_up_with_its_latest_values_and_their_trend() {
+    run(async {
+        let setup = Setup::start_with_dashboard(json!({ "version": 1, "title": "Ward",
+        "blocks": [
+            { "title": "Temperature", "type": "line_chart", "topic": "alice/f/t", "unit": "°C",
+              "decimals": 1 },
+            { "title": "Heart rates", "type": "line_chart", "unit": "bpm", "decimals": 0,
+              "window_secs": 120,
+              "series": [ { "topic": BED_1, "label": "Bed 1" },
+                          { "topic": BED_2, "label": "Bed 2" } ] }
+        ]}))
+        .await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut monitor = setup.peer("monitor").await;
+        for (topic, value) in [
+            ("alice/f/t", "20"),
+            ("alice/f/t", "21.5"),
+            ("alice/f/t", "23"),
+            (BED_1, "72"),
+            (BED_1, "72.3"),
+            (BED_2, "110"),
+            (BED_2, "96"),
+        ] {
+            monitor.publish(topic, value, false).await;
+        }
+        browser
+            .wait_for_name("img", Name::Prefix("Temperature chart"), "the rise", |name| {
+                name == "Temperature chart, latest value 23.0 °C, rising: up 3.0 °C in the last 5 min"
+            })
+            .await;
+        browser
+            .wait_for_name(
+                "img",
+                Name::Prefix("Heart rates chart"),
+                "both trends",
+                |name| {
+                    name == "Heart rates chart over the last 2 min, latest values: \
+                         Bed 1 72 bpm steady, Bed 2 96 bpm falling by 14 bpm"
+                },
+            )
+            .await;
+        setup.browser.close().await;
+    });
+}
