@@ -16,6 +16,7 @@ mod history_bounds;
 mod history_sync;
 mod open_dashboard;
 mod publish_console;
+mod read_out;
 mod refusals;
 mod shared_link;
 mod startup_load;

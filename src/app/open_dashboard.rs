@@ -16,6 +16,7 @@ use super::feeds_context::FeedsContext;
 use super::history_bounds::HistoryBounds;
 use super::history_sync::HistoryControl;
 use super::publish_console::PublishConsole;
+use super::read_out::ReadOut;
 use super::{ConnectionForm, Dashboards, Refusals, Traffic};
 use crate::blocks::Liveness;
 use crate::connection::{Connection, ConnectionSettings};
@@ -131,6 +132,7 @@ pub fn OpenDashboard(
                 </button>
             })}
         </div>
+        <ReadOut id dashboards feeds />
         {history.map(|history| view! {
             <p class="hint history-status" role="status" aria-label="History">
                 {move || match (history.problem.get(), history.restored.get()) {

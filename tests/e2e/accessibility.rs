@@ -206,3 +206,69 @@ fn axe_finds_nothing_serious_on_any_screen_in_either_theme() {
         setup.browser.close().await;
     });
 }
+
+async fn wait_for_read_out(browser: &Browser, what: &str, wanted: &str) {
+    browser
+        .wait_for_text("status", "Read-out", what, |t| t == wanted)
+        .await;
+}
+
+async fn read_out(browser: &Browser, block: &str) {
+    browser
+        .find_by_role("combobox", "Read out changes of")
+        .await
+        .select_by_label(block)
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose {block}: {e}"));
+}
+
+#[test]
+fn only_the_block_chosen_for_reading_out_is_announced() {
+    run(async {
+        let setup = Setup::start_with_dashboard(json!({ "version": 1, "title": "Ward",
+            "blocks": [
+                { "title": "SpO2", "type": "value", "topic": "alice/f/spo2", "unit": "%",
+                  "decimals": 0, "thresholds": [ { "below": 92, "level": "alarm" } ] },
+                { "title": "Heart rates", "type": "line_chart", "unit": "bpm", "decimals": 0,
+                  "series": [ { "topic": "alice/f/hr1", "label": "Bed 1" },
+                              { "topic": "alice/f/hr2", "label": "Bed 2" } ] }
+            ] }))
+        .await;
+        let browser = &setup.browser;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        let mut monitor = setup.peer("monitor").await;
+        monitor.publish("alice/f/spo2", "97", false).await;
+        browser.find_by_role("group", "SpO2: 97 %").await;
+        // Nothing chosen: the value is there to be read, and nothing is announced.
+        wait_for_read_out(browser, "silence", "").await;
+
+        read_out(browser, "SpO2").await;
+        wait_for_read_out(browser, "the chosen block", "SpO2 97 %").await;
+        monitor.publish("alice/f/spo2", "88", false).await;
+        wait_for_read_out(browser, "its new value", "SpO2 88 %, Alarm: below 92 %").await;
+
+        read_out(browser, "Heart rates").await;
+        monitor.publish("alice/f/hr1", "72", false).await;
+        wait_for_read_out(
+            browser,
+            "the chart instead",
+            "Heart rates: Bed 1 72 bpm, Bed 2 no data yet",
+        )
+        .await;
+        // The SpO2 block changing now is not announced; the chart's next value is.
+        monitor.publish("alice/f/spo2", "99", false).await;
+        browser.find_by_role("group", "SpO2: 99 %").await;
+        monitor.publish("alice/f/hr2", "80", false).await;
+        wait_for_read_out(
+            browser,
+            "the chart's next value",
+            "Heart rates: Bed 1 72 bpm, Bed 2 80 bpm",
+        )
+        .await;
+
+        read_out(browser, "No block (read a block when you go to it)").await;
+        wait_for_read_out(browser, "silence again", "").await;
+        setup.browser.close().await;
+    });
+}
