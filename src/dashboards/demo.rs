@@ -8,6 +8,7 @@ use super::model::{
     default_window_secs, SCHEMA_VERSION,
 };
 use super::{Block, BlockKind, Dashboard};
+use crate::alerts::{AlertRule, Level as AlertLevel};
 use crate::blocks::thresholds::{Level, Threshold};
 
 /// The home (temperature chart, heater switch and set-point, humidity gauge) and the ward (heart rate
@@ -169,8 +170,31 @@ pub fn demo_dashboard() -> Dashboard {
         title: "Home and ward".into(),
         blocks,
         history: Default::default(),
-        alerts: Vec::new(),
+        alerts: ward_alerts(),
     }
+}
+
+/// An alert for each bed's SpO2 below 90 % (`feedboard_demo::devices::ward::SPO2_ALARM`,
+/// where bed 3's episodes go), clearing at 92. No stale rule: the built-in dashboard
+/// is also what a new user first points at their own broker. One rule per bed: a rule on `ward/+/f/spo2` would see the beds' values interleaved, and bed
+/// 1's 97 would clear bed 3's alarm.
+fn ward_alerts() -> Vec<AlertRule> {
+    (1..=3)
+        .map(|bed| AlertRule {
+            name: format!("Bed {bed} SpO2 low"),
+            topic: format!("ward/bed-{bed}/f/spo2"),
+            json_path: None,
+            above: None,
+            below: Some(90.0),
+            outside: None,
+            equals: None,
+            stale_secs: None,
+            hysteresis: Some(2.0),
+            for_secs: None,
+            level: AlertLevel::Alarm,
+            sound: false,
+        })
+        .collect()
 }
 
 /// Adult resting heart rate: the demo ward's monitors alarm above 120 bpm
@@ -219,6 +243,22 @@ mod tests {
                 "{}",
                 block.title
             );
+        }
+    }
+
+    #[test]
+    fn the_demo_alerts_are_valid_and_watch_feeds_its_blocks_show() {
+        let dashboard = demo_dashboard();
+        let shown: Vec<String> = dashboard
+            .blocks
+            .iter()
+            .flat_map(|b| b.bindings().unwrap_or_default())
+            .map(|(topic, _)| topic)
+            .collect();
+        assert_eq!(dashboard.alerts.len(), 3);
+        for rule in &dashboard.alerts {
+            assert_eq!(rule.problems(), Vec::<String>::new(), "{}", rule.name);
+            assert!(shown.contains(&rule.topic), "{} in {shown:?}", rule.topic);
         }
     }
 

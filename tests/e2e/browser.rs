@@ -157,7 +157,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot scroll to the element: {e}"));
     }
 
-    /// Wait until the text of the element with `role` and `name` satisfies `wanted`
+    /// Wait until the text of an element with `role` and `name` satisfies `wanted`
     /// (looked up afresh each time: the app may re-render it). Returns that text.
     pub async fn wait_for_text(
         &self,
@@ -168,13 +168,17 @@ impl Browser {
     ) -> String {
         let name = name.into();
         eventually(&format!("{role} {name} to show {what}"), || async {
-            let element = find_once(&self.client, role, name).await?;
-            let text = element.text().await.map_err(|e| e.to_string())?;
-            if wanted(&text) {
-                Ok(text)
-            } else {
-                Err(format!("text {text:?}"))
+            // Any of them: several may match a loose name (a page has more than one
+            // alert, say).
+            let mut texts = Vec::new();
+            for element in find_all_once(&self.client, role, name).await? {
+                let text = element.text().await.map_err(|e| e.to_string())?;
+                if wanted(&text) {
+                    return Ok(text);
+                }
+                texts.push(text);
             }
+            Err(format!("texts {texts:?}"))
         })
         .await
     }
@@ -406,11 +410,32 @@ pub async fn find_by_role(client: &Client, role: &str, name: impl Into<Name<'_>>
 
 /// One look for the element [`find_by_role`] waits for; `Err` lists what was seen.
 pub async fn find_once(client: &Client, role: &str, name: Name<'_>) -> Result<Element, String> {
+    let mut found = matching(client, role, name, true).await?;
+    Ok(found.remove(0))
+}
+
+/// Every element with `role` and a name matching `name`, in page order; `Err` lists
+/// what was seen when there is none.
+pub async fn find_all_once(
+    client: &Client,
+    role: &str,
+    name: Name<'_>,
+) -> Result<Vec<Element>, String> {
+    matching(client, role, name, false).await
+}
+
+async fn matching(
+    client: &Client,
+    role: &str,
+    name: Name<'_>,
+    first_only: bool,
+) -> Result<Vec<Element>, String> {
     let candidates = client
         .find_all(Locator::Css(CANDIDATES))
         .await
         .map_err(|e| format!("cannot list elements: {e}"))?;
     let mut seen = Vec::new();
+    let mut found = Vec::new();
     for element in candidates {
         // Elements re-rendered meanwhile are stale: skip them, the next poll retries.
         let Ok(found_role) = computed_role(&element).await else {
@@ -427,11 +452,19 @@ pub async fn find_once(client: &Client, role: &str, name: Name<'_>) -> Result<El
         }
         let label = computed_label(&element).await.unwrap_or_default();
         if found_role == role && name.matches(&label) {
-            return Ok(element);
+            found.push(element);
+            if first_only {
+                break;
+            }
+            continue;
         }
         seen.push(format!("{found_role} {label:?}"));
     }
-    Err(format!("no match among [{}]", seen.join(", ")))
+    if found.is_empty() {
+        Err(format!("no match among [{}]", seen.join(", ")))
+    } else {
+        Ok(found)
+    }
 }
 
 /// WebDriver's Get Computed Role: the element's role in the accessibility tree.
