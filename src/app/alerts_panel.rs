@@ -83,7 +83,8 @@ impl Alerts {
             });
         }
         let live_since = Rc::new(RefCell::new(None::<f64>));
-        let last_beep = Rc::new(RefCell::new(f64::NEG_INFINITY));
+        // When the sound last played, and the newest firing it played for.
+        let last_beep = Rc::new(RefCell::new((f64::NEG_INFINITY, 0u64)));
         let timer = Interval::new(CHECK_EVERY_MS, move || {
             let now = wall_now_ms();
             let connected =
@@ -150,10 +151,12 @@ impl Alerts {
                 }
                 let _ = alerts.states.try_set(states);
             }
+            // A new firing sounds at once; one still unanswered again every REPEAT_MS.
             let mut last_beep = last_beep.borrow_mut();
-            if now - *last_beep >= alert_sound::REPEAT_MS {
-                if let Some(level) = sounding_level(alerts, rules) {
-                    *last_beep = now;
+            if let Some((level, newest)) = sounding(alerts, rules) {
+                let (at, beeped_for) = *last_beep;
+                if newest > beeped_for || now - at >= alert_sound::REPEAT_MS {
+                    *last_beep = (now, newest);
                     spawn_local(async move {
                         let outcome = alert_sound::beep(level).await;
                         let _ = alerts.sound.try_set(Some((outcome, wall_now_ms())));
@@ -194,16 +197,23 @@ fn bind(rule: &AlertRule, feeds: FeedsContext) -> Option<FeedId> {
     feeds.bind_feed(&rule.topic, decoding).ok()
 }
 
-/// The loudest level among the alerts that ask for attention and whose rule sounds.
-fn sounding_level(alerts: Alerts, rules: &[AlertRule]) -> Option<Level> {
+/// Among the alerts that ask for attention and whose rule sounds: the loudest level,
+/// and the newest entry's id.
+fn sounding(alerts: Alerts, rules: &[AlertRule]) -> Option<(Level, u64)> {
     alerts
         .log
         .try_with_untracked(|log| {
-            log.active()
+            let sounding: Vec<&LogEntry> = log
+                .active()
                 .filter(|e| e.needs_attention())
                 .filter(|e| rules.get(e.rule).is_some_and(|r| r.sound))
+                .collect();
+            let level = sounding
+                .iter()
                 .map(|e| e.level)
-                .max_by_key(|level| *level == Level::Alarm)
+                .max_by_key(|level| *level == Level::Alarm)?;
+            let newest = sounding.iter().map(|e| e.id).max()?;
+            Some((level, newest))
         })
         .flatten()
 }
