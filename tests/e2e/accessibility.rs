@@ -11,6 +11,8 @@
 
 use std::path::PathBuf;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+
 use serde_json::{json, Value};
 
 use crate::browser::Browser;
@@ -111,6 +113,33 @@ pub(crate) fn every_block() -> Value {
     ] })
 }
 
+/// Connects to `setup`'s broker as Alice over MQTT 5, gives [`every_block`]'s feeds a
+/// value, and waits for its SpO2 alert to fire: the banner, the marked block and the
+/// log are all on the page.
+pub(crate) async fn connect_with_values_and_a_firing_alert(setup: &Setup) {
+    let browser = &setup.browser;
+    connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
+    wait_until_connected(browser).await;
+    let mut device = setup.peer("sensors").await;
+    for (topic, payload) in [
+        ("alice/f/temperature", "21.5"),
+        ("alice/f/temperature", "21.7"),
+        ("alice/f/humidity", "48"),
+        ("alice/f/heater", "ON"),
+        ("alice/f/door", "OPEN"),
+        ("alice/f/log", "started"),
+        ("alice/f/van", "{\"lat\":52.1,\"lon\":4.3}"),
+        ("alice/f/spo2", "88"),
+    ] {
+        device.publish(topic, payload, true).await;
+    }
+    browser
+        .wait_for_text("alert", "Alerts firing", "the SpO2 alert", |t| {
+            t.contains("SpO2 low")
+        })
+        .await;
+}
+
 #[test]
 fn axe_finds_nothing_serious_on_any_screen_in_either_theme() {
     run(async {
@@ -123,27 +152,7 @@ fn axe_finds_nothing_serious_on_any_screen_in_either_theme() {
         browser.find_by_role("textbox", "Broker URL").await;
         check(browser, &axe, "connection form", &mut problems).await;
 
-        connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
-        wait_until_connected(browser).await;
-        let mut device = setup.peer("sensors").await;
-        for (topic, payload) in [
-            ("alice/f/temperature", "21.5"),
-            ("alice/f/temperature", "21.7"),
-            ("alice/f/humidity", "48"),
-            ("alice/f/heater", "ON"),
-            ("alice/f/door", "OPEN"),
-            ("alice/f/log", "started"),
-            ("alice/f/van", "{\"lat\":52.1,\"lon\":4.3}"),
-            ("alice/f/spo2", "88"),
-        ] {
-            device.publish(topic, payload, true).await;
-        }
-        // The alert fired: banner, marked block and log are all on the page.
-        browser
-            .wait_for_text("alert", "Alerts firing", "the SpO2 alert", |t| {
-                t.contains("SpO2 low")
-            })
-            .await;
+        connect_with_values_and_a_firing_alert(&setup).await;
         check(
             browser,
             &axe,
@@ -269,6 +278,97 @@ fn only_the_block_chosen_for_reading_out_is_announced() {
 
         read_out(browser, "No block (read a block when you go to it)").await;
         wait_for_read_out(browser, "silence again", "").await;
+        setup.browser.close().await;
+    });
+}
+
+/// Marks the focused element as reached by Tab and says whether its focus is visible
+/// (an outline of 2 px or more, or a box shadow), with its name.
+const MARK_FOCUSED: &str = "const el = document.activeElement;\n\
+    if (!el || el === document.body) return null;\n\
+    const first = el.dataset.tabbed === '1';\n\
+    el.dataset.tabbed = '1';\n\
+    const style = getComputedStyle(el);\n\
+    const visible = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)\n\
+      || style.boxShadow !== 'none';\n\
+    const name = el.getAttribute('aria-label') || el.textContent.trim().slice(0, 40)\n\
+      || el.id || el.type || el.tagName;\n\
+    return [first, visible, el.tagName.toLowerCase() + ' \"' + name + '\"'];";
+
+/// Controls a keyboard user should reach that Tab never did: enabled, shown, and for
+/// radio buttons the group (arrow keys move within it).
+const NOT_REACHED: &str = "const missed = [];\n\
+    const controls = document.querySelectorAll(\n\
+      'button, select, input, textarea, a[href], summary, [tabindex]:not([tabindex=\"-1\"])');\n\
+    for (const el of controls) {\n\
+      if (el.disabled || el.type === 'hidden' || el.dataset.tabbed === '1') continue;\n\
+      const r = el.getBoundingClientRect();\n\
+      if (r.width === 0 && r.height === 0) continue;\n\
+      if (el.type === 'radio' && document.querySelector(\n\
+          'input[type=radio][name=\"' + el.name + '\"][data-tabbed=\"1\"]')) continue;\n\
+      missed.push(el.tagName.toLowerCase() + ' \"' + (el.getAttribute('aria-label')\n\
+        || el.textContent.trim().slice(0, 40) || el.id || el.type) + '\"');\n\
+    }\n\
+    return missed;";
+
+/// WebDriver's code for the Tab key.
+const TAB: char = '\u{e004}';
+
+#[test]
+fn tab_reaches_every_control_and_each_shows_its_focus() {
+    run(async {
+        let setup = Setup::start_with_dashboard(every_block()).await;
+        let browser = &setup.browser;
+        connect_with_values_and_a_firing_alert(&setup).await;
+        // The panels a keyboard user would open, open: layout tools and the alert form.
+        browser.click("button", "Edit layout").await;
+        browser.click("button", "Add alert").await;
+        browser.blur_and_scroll_to_top().await;
+
+        let mut invisible = Vec::new();
+        let mut presses = 0;
+        loop {
+            // A key press to the page, not typed into an element (a file input would
+            // take the text for a file name).
+            let tab = KeyActions::new("keyboard".into())
+                .then(KeyAction::Down { value: TAB })
+                .then(KeyAction::Up { value: TAB });
+            browser
+                .client
+                .perform_actions(tab)
+                .await
+                .expect("cannot press Tab");
+            presses += 1;
+            let mark = browser
+                .client
+                .execute(MARK_FOCUSED, vec![])
+                .await
+                .expect("cannot look at the focus");
+            let Some([first, visible, name]) = mark
+                .as_array()
+                .and_then(|m| m.get(..3))
+                .map(|m| [m[0].clone(), m[1].clone(), m[2].clone()])
+            else {
+                continue;
+            };
+            if first == Value::Bool(true) || presses > 400 {
+                break; // Round the page once.
+            }
+            if visible != Value::Bool(true) {
+                invisible.push(name.as_str().unwrap_or_default().to_owned());
+            }
+        }
+        let missed = browser
+            .client
+            .execute(NOT_REACHED, vec![])
+            .await
+            .expect("cannot list the controls");
+        assert_eq!(missed, json!([]), "controls Tab never reached");
+        assert!(
+            invisible.is_empty(),
+            "focus not visible on: {}",
+            invisible.join(", ")
+        );
         setup.browser.close().await;
     });
 }

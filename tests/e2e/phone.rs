@@ -8,9 +8,8 @@ use fantoccini::elements::Element;
 use serde_json::{json, Value};
 
 use crate::browser::Browser;
-use crate::mosquitto::ALICE;
 use crate::support::eventually;
-use crate::{connect_with_form, run, wait_until_connected, Setup};
+use crate::{run, Setup};
 
 const PHONE: (u32, u32) = (360, 640);
 
@@ -114,15 +113,7 @@ fn on_a_phone_every_control_is_a_touch_target_and_the_status_stays_in_view() {
         let mut problems = Vec::new();
         browser.find_by_role("textbox", "Broker URL").await;
         check_targets(browser, "connection form", &mut problems).await;
-        connect_with_form(browser, &setup.ws_url(), "5", ALICE.0, ALICE.1).await;
-        wait_until_connected(browser).await;
-        let mut device = setup.peer("sensors").await;
-        device.publish("alice/f/spo2", "88", true).await;
-        browser
-            .wait_for_text("alert", "Alerts firing", "the SpO2 alert", |t| {
-                t.contains("SpO2 low")
-            })
-            .await;
+        crate::accessibility::connect_with_values_and_a_firing_alert(&setup).await;
         check_targets(browser, "dashboard", &mut problems).await;
 
         // Scrolled to the very end, the status is still at the top of the screen.
