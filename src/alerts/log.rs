@@ -26,6 +26,8 @@ pub struct LogEntry {
     pub cleared_ms: Option<f64>,
     pub cleared_value: Option<f64>,
     pub acknowledged_ms: Option<f64>,
+    /// Who acknowledged it: the broker login the page used, if any.
+    pub acknowledged_by: Option<String>,
     /// Fired while its rule was muted: logged, not announced.
     pub muted: bool,
 }
@@ -84,15 +86,20 @@ impl AlertLog {
             cleared_ms: None,
             cleared_value: None,
             acknowledged_ms: None,
+            acknowledged_by: None,
             muted,
         });
         Some(self.next_id)
     }
 
-    /// The user acknowledged entry `id` at `now_ms`.
-    pub fn acknowledge(&mut self, id: u64, now_ms: f64) {
+    /// User `by` (a login, if the page has one) acknowledged entry `id` at `now_ms`;
+    /// the first acknowledgement stands.
+    pub fn acknowledge(&mut self, id: u64, now_ms: f64, by: Option<String>) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.id == id) {
-            entry.acknowledged_ms.get_or_insert(now_ms);
+            if entry.acknowledged_ms.is_none() {
+                entry.acknowledged_ms = Some(now_ms);
+                entry.acknowledged_by = by;
+            }
         }
     }
 
@@ -188,11 +195,12 @@ mod tests {
             ("SpO2 low", "below 90")
         );
         assert!(entry.needs_attention());
-        log.acknowledge(id, 2000.0);
-        log.acknowledge(id, 3000.0);
+        log.acknowledge(id, 2000.0, Some("nurse.kim".into()));
+        log.acknowledge(id, 3000.0, None);
+        let entry = log.active().next().unwrap();
         assert_eq!(
-            log.active().next().unwrap().acknowledged_ms,
-            Some(2000.0),
+            (entry.acknowledged_ms, entry.acknowledged_by.as_deref()),
+            (Some(2000.0), Some("nurse.kim")),
             "the first"
         );
         assert!(!log.active().next().unwrap().needs_attention());

@@ -56,6 +56,15 @@ fn sound_text(sound: Option<(Outcome, f64)>) -> Option<String> {
     })
 }
 
+/// "acknowledged at 12:03:04 UTC by alice" (by the broker login, when there is one).
+fn acknowledgement(entry: &LogEntry) -> Option<String> {
+    let at = clock_time(entry.acknowledged_ms?);
+    Some(match &entry.acknowledged_by {
+        Some(who) => format!("acknowledged at {at} UTC by {who}"),
+        None => format!("acknowledged at {at} UTC"),
+    })
+}
+
 /// "12:03:04" in UTC, as the explorer writes times.
 fn clock_time(time_ms: f64) -> String {
     let iso = crate::export::csv::iso_utc(time_ms);
@@ -81,7 +90,11 @@ fn entry_text(entry: &LogEntry) -> String {
 
 /// The banner: the alerts firing now, those needing attention first and loudest.
 #[component]
-pub fn AlertBanner(alerts: Alerts) -> impl IntoView {
+pub fn AlertBanner(
+    alerts: Alerts,
+    /// The broker login the page uses: who acknowledges.
+    login: Signal<Option<String>>,
+) -> impl IntoView {
     let active = move || {
         alerts
             .log
@@ -96,8 +109,8 @@ pub fn AlertBanner(alerts: Alerts) -> impl IntoView {
                 let state = if entry.muted {
                     " (muted)".to_owned()
                 } else {
-                    entry.acknowledged_ms
-                        .map(|t| format!(" (acknowledged at {} UTC)", clock_time(t)))
+                    acknowledgement(&entry)
+                        .map(|text| format!(" ({text})"))
                         .unwrap_or_default()
                 };
                 let class = match (entry.needs_attention(), entry.level) {
@@ -111,7 +124,10 @@ pub fn AlertBanner(alerts: Alerts) -> impl IntoView {
                         <p>{text}{state}</p>
                         <button type="button" aria-label=format!("Acknowledge {name}")
                             disabled=entry.acknowledged_ms.is_some()
-                            on:click=move |_| alerts.log.update(|l| l.acknowledge(id, wall_now_ms()))>
+                            on:click=move |_| {
+                                let by = login.get_untracked();
+                                alerts.log.update(|l| l.acknowledge(id, wall_now_ms(), by));
+                            }>
                             "Acknowledge"
                         </button>
                         <button type="button" aria-label=format!("Mute 15 min: {name}")
@@ -232,8 +248,9 @@ pub fn AlertLogView(alerts: Alerts, id: EntryId, dashboards: Dashboards) -> impl
                             value_text(entry.cleared_value)
                         ));
                     }
-                    if let Some(t) = entry.acknowledged_ms {
-                        text.push_str(&format!("; acknowledged at {} UTC", clock_time(t)));
+                    if let Some(ack) = acknowledgement(entry) {
+                        text.push_str("; ");
+                        text.push_str(&ack);
                     }
                     if entry.muted {
                         text.push_str("; muted");

@@ -100,7 +100,10 @@ pub fn OpenDashboard(
         <ConnectionForm connection initial
             remember_password=profile.remember_password filters autoconnect on_change />
         <Traffic counters=connection.counters />
-        <AlertBanner alerts />
+        <AlertBanner alerts login=Signal::derive(move || {
+            dashboards.with(|l| l.entry(id).map(|e| e.profile.username.clone()))
+                .filter(|u| !u.trim().is_empty())
+        }) />
         <Refusals refusals=connection.refusals />
         <div class="dashboard-tools" role="toolbar" aria-label="Dashboard tools">
             <button type="button" aria-pressed=move || editing.get().to_string()

@@ -1,6 +1,6 @@
 //! axe-core on every screen, in both themes: the connection form, a dashboard with every
 //! kind of block showing values and a firing alert (banner, marked block, log), the
-//! layout editor, the block wizard's three steps, the publish console and CSV export,
+//! alert form with its problems shown, the layout editor, the block wizard's three steps, the publish console and CSV export,
 //! and the topic explorer with a topic selected.
 //! Any serious or critical violation fails the test with the rule, the elements and
 //! axe's explanation.
@@ -160,6 +160,17 @@ fn axe_finds_nothing_serious_on_any_screen_in_either_theme() {
             &mut problems,
         )
         .await;
+
+        // The alert form, its problems shown.
+        browser.click("button", "Add alert").await;
+        browser.click("button", "Save alert").await;
+        browser
+            .wait_for_description("textbox", "Name", "the name's problem", |d| {
+                d.starts_with("Name:")
+            })
+            .await;
+        check(browser, &axe, "alert form with problems", &mut problems).await;
+        browser.click("button", "Cancel").await;
 
         browser.click("button", "Edit layout").await;
         browser

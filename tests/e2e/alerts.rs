@@ -74,9 +74,13 @@ fn a_threshold_alert_fires_clears_past_its_hysteresis_and_is_acknowledged() {
         monitor.publish("alice/f/spo2", "85", false).await;
         wait_for_banner(browser, "the second alarm", |t| t.contains("at 85")).await;
         browser.click("button", "Acknowledge SpO2 low").await;
-        wait_for_banner(browser, "acknowledged", |t| t.contains("(acknowledged at ")).await;
+        // By whom: the broker login the page uses.
+        wait_for_banner(browser, "acknowledged", |t| {
+            t.contains("(acknowledged at ") && t.contains(" UTC by alice)")
+        })
+        .await;
         wait_for_log(browser, "acknowledged in the log", |t| {
-            t.contains("at 85 (below 90); acknowledged at ")
+            t.contains("at 85 (below 90); acknowledged at ") && t.contains(" UTC by alice")
         })
         .await;
         browser.screenshot_if_asked("body", "alerts.png").await;
