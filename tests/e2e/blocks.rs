@@ -64,10 +64,15 @@ fn value_and_gauge_show_a_published_value_its_threshold_and_an_unreadable_payloa
         connect(&setup).await;
         wait_for_value(browser, "Pulse", "no data yet").await;
         let dial = Name::Exact("Pulse dial");
+        // A meter must have a value: before the first, its low end, said as no data.
         assert_eq!(
             browser.attribute_now("meter", dial, "aria-valuenow").await,
-            None,
-            "no aria-valuenow before the first value"
+            Some("30".to_owned()),
+            "the low end before the first value"
+        );
+        assert_eq!(
+            browser.attribute_now("meter", dial, "aria-valuetext").await,
+            Some("no data yet".to_owned())
         );
 
         let mut peer = setup.peer("monitor").await;
