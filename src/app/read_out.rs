@@ -158,6 +158,8 @@ pub fn ReadOut(id: EntryId, dashboards: Dashboards, feeds: FeedsContext) -> impl
                 let pick = value.parse::<usize>().ok().and_then(|i| {
                     options.with(|o| o.iter().find(|(index, _)| *index == i).cloned())
                 });
+                // The newly chosen block is said at once, not after the last one's gap.
+                pacer.set_value(Pacer::default());
                 chosen.set(pick);
             }>
                 <option value="">"No block (read a block when you go to it)"</option>
