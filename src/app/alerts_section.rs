@@ -101,7 +101,7 @@ pub fn AlertBanner(
             .with(|log| log.active().cloned().collect::<Vec<_>>())
     };
     view! {
-        <div class="alert-banner" role="alert" aria-label="Alerts firing">
+        <div class="alert-banner" id="alerts-firing" role="alert" aria-label="Alerts firing">
             {move || active().into_iter().map(|entry| {
                 let id = entry.id;
                 let rule = entry.rule;

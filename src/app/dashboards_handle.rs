@@ -14,6 +14,9 @@ pub struct Dashboards {
     /// The open dashboard's connection status, mirrored by its view, so that the top
     /// bar shows it and switching knows whether to connect the next one.
     pub status: RwSignal<ConnectionStatus>,
+    /// How many of the open dashboard's alerts ask for attention, mirrored like
+    /// `status` for the top bar (where a phone keeps it in view).
+    pub alerts_needing_attention: RwSignal<usize>,
     /// Connect the dashboard that opens next (set when the one it replaces was live).
     connect_next: StoredValue<bool>,
     /// Each dashboard's password as last typed, in memory only, so that switching
@@ -27,6 +30,7 @@ impl Dashboards {
         Self {
             library: RwSignal::new(library),
             status: RwSignal::new(ConnectionStatus::Disconnected),
+            alerts_needing_attention: RwSignal::new(0),
             connect_next: StoredValue::new(connect_first),
             passwords: StoredValue::new(Vec::new()),
         }

@@ -67,6 +67,15 @@ pub fn OpenDashboard(
     let clearing_history = RwSignal::new(false);
     let liveness = Liveness::new(connection.status);
     Effect::new(move || dashboards.status.set(connection.status.get()));
+    Effect::new(move || {
+        let count = alerts
+            .log
+            .with(|l| l.active().filter(|e| e.needs_attention()).count());
+        dashboards.alerts_needing_attention.set(count);
+    });
+    on_cleanup(move || {
+        let _ = dashboards.alerts_needing_attention.try_set(0);
+    });
 
     // Leaving the page, or this dashboard, says goodbye to the broker (DISCONNECT, so
     // no last will fires) instead of letting the socket drop.

@@ -110,6 +110,17 @@ pub fn Workspace(startup: StartupLoad) -> impl IntoView {
     view! {
         <header class="top-bar">
             <h1>"Feedboard"</h1>
+            // On a phone the banner scrolls with the page: this keeps the alerts in view
+            // (a link to the banner); on a wide screen the banner itself stays.
+            {move || match dashboards.alerts_needing_attention.get() {
+                0 => None,
+                n => Some(view! {
+                    <a class="alert-pill" href="#alerts-firing">
+                        <span aria-hidden="true">"⚠"</span>
+                        {crate::words::count(n as u64, "alert", "alerts")}
+                    </a>
+                }),
+            }}
             <p class="status" role="status" aria-label="Connection status"
                data-status=move || format!("{:?}", status.get())>
                 {move || status.get().to_string()}

@@ -1,5 +1,6 @@
 //! On a phone (360×640): every control is a touch target of at least 44×44 CSS pixels
-//! on every screen, the connection status stays in view however far the page scrolls,
+//! on every screen, the connection status and a firing alert stay in view however far
+//! the page scrolls,
 //! nothing scrolls sideways, and the layout editor and the block wizard work by touch
 //! alone (WebDriver touch actions: taps, no mouse, no keyboard).
 
@@ -129,6 +130,40 @@ fn on_a_phone_every_control_is_a_touch_target_and_the_status_stays_in_view() {
             top >= 0.0 && bottom <= 80.0,
             "the connection status scrolled away: {place}"
         );
+        // So is the firing alert, as a link beside it that brings the banner (which
+        // scrolls with the page on a phone) back into view.
+        let pill = browser.find_by_role("link", "1 alert").await;
+        let place = browser
+            .client
+            .execute(
+                "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom];",
+                vec![serde_json::to_value(&pill).expect("an element serializes")],
+            )
+            .await
+            .expect("cannot place the link");
+        assert!(
+            place[0].as_f64().is_some_and(|t| t >= 0.0)
+                && place[1].as_f64().is_some_and(|b| b <= 100.0),
+            "the alert link scrolled away: {place}"
+        );
+        tap(browser, &pill).await;
+        eventually("the banner back in view", || async {
+            let place = browser
+                .client
+                .execute(
+                    "const r = document.getElementById('alerts-firing').getBoundingClientRect();\n\
+                     return r.top >= 0 && r.bottom <= window.innerHeight;",
+                    vec![],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            if place == Value::Bool(true) {
+                Ok(())
+            } else {
+                Err("not in view".to_owned())
+            }
+        })
+        .await;
         browser.blur_and_scroll_to_top().await;
 
         browser.click("button", "Edit layout").await;
