@@ -65,26 +65,18 @@ async fn serious_violations(browser: &Browser, axe: &str) -> Vec<String> {
                (e) => resolve(['axe failed: ' + e]));",
         )
         .await;
-    found
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_else(|| vec![format!("axe returned {found}")])
+    if found.is_array() {
+        crate::support::strings(&found)
+    } else {
+        vec![format!("axe returned {found}")]
+    }
 }
 
 /// Checks the screen as it is now in the light and the dark theme, and collects what
 /// is wrong under `screen`'s name rather than stopping at the first screen.
 async fn check(browser: &Browser, axe: &str, screen: &str, problems: &mut Vec<String>) {
     for theme in ["Light", "Dark"] {
-        browser
-            .find_by_role("combobox", "Theme")
-            .await
-            .select_by_label(theme)
-            .await
-            .expect("cannot choose the theme");
+        browser.choose("Theme", theme).await;
         // Transitions would make axe read colours half-way; the theme applies at once.
         for violation in serious_violations(browser, axe).await {
             problems.push(format!("{screen}, {theme}: {violation}"));
@@ -234,12 +226,7 @@ async fn wait_for_read_out(browser: &Browser, what: &str, wanted: &str) {
 }
 
 async fn read_out(browser: &Browser, block: &str) {
-    browser
-        .find_by_role("combobox", "Read out changes of")
-        .await
-        .select_by_label(block)
-        .await
-        .unwrap_or_else(|e| panic!("cannot choose {block}: {e}"));
+    browser.choose("Read out changes of", block).await;
 }
 
 #[test]

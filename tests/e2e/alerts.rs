@@ -131,14 +131,7 @@ async fn shown_notifications(browser: &Browser) -> Vec<String> {
         )
         .await
         .expect("cannot list the notifications");
-    shown
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|n| n.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::support::strings(&shown)
 }
 
 #[test]
@@ -257,12 +250,7 @@ fn an_alert_made_in_the_page_is_checked_at_its_fields_fires_sounds_and_is_edited
         browser.click("button", "Add alert").await;
         type_in_form(browser, "textbox", "Name", "SpO2 low").await;
         type_in_form(browser, "combobox", "Feed", "alice/f/sp02").await;
-        browser
-            .find_by_role("combobox", "Condition")
-            .await
-            .select_by_label("Below a value")
-            .await
-            .expect("cannot choose the condition");
+        browser.choose("Condition", "Below a value").await;
         type_in_form(browser, "textbox", "Threshold", "ninety").await;
         browser
             .wait_for_text(

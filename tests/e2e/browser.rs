@@ -148,6 +148,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot click the {role} {name:?}: {e}"));
     }
 
+    /// Chooses the option labelled `option` in the combobox named `name`.
+    pub async fn choose(&self, name: &str, option: &str) {
+        self.find_by_role("combobox", name)
+            .await
+            .select_by_label(option)
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose {option:?} in {name:?}: {e}"));
+    }
+
     /// Scrolls `element` to the middle of the viewport.
     pub async fn scroll_to_middle(&self, element: &Element) {
         let arg = serde_json::to_value(element).expect("an element serializes");

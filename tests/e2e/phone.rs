@@ -42,14 +42,7 @@ async fn small_targets(browser: &Browser) -> Vec<String> {
         )
         .await
         .expect("cannot measure the controls");
-    found
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::support::strings(&found)
 }
 
 async fn check_targets(browser: &Browser, screen: &str, problems: &mut Vec<String>) {

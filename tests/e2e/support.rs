@@ -195,3 +195,16 @@ pub fn run_tool(cmd: &mut Command) {
         );
     }
 }
+
+/// The strings of a JSON array a page script returned (others, and a non-array, give
+/// nothing).
+pub fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -89,12 +89,7 @@ fn the_page_follows_the_system_theme_unless_told_and_charts_follow_it() {
 
         // Screenshots for the docs, in both themes and both sizes.
         for (theme, colours) in [("Dark", DARK), ("Light", LIGHT)] {
-            browser
-                .find_by_role("combobox", "Theme")
-                .await
-                .select_by_label(theme)
-                .await
-                .expect("cannot choose the theme");
+            browser.choose("Theme", theme).await;
             wait_for(browser, theme, colours.0, colours.1).await;
             for (width, height) in [(1280, 800), (360, 640)] {
                 browser.resize(width, height).await;
