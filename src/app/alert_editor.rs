@@ -77,7 +77,7 @@ pub fn AlertEditor(
             return;
         }
         // Within the click that saved, as browsers require for the question.
-        if will_ask() {
+        if first_rule && alerts.permission.get_untracked() == Permission::Ask {
             spawn_local(async move {
                 let answer = pwa::request_notification_permission().await;
                 let _ = alerts.permission.try_set(answer);
