@@ -1,11 +1,13 @@
 //! Small pieces every part of the harness uses: temporary directories, free ports,
 //! child processes that are always stopped, and waiting with a deadline.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long anything the tests wait for may take: a cold wasm start in headless Chromium
@@ -45,11 +47,21 @@ impl Drop for TempDir {
 }
 
 /// A loopback port nobody listens on right now: bind port 0, read the port, let go.
+/// Never the same port twice in this test run: the kernel may hand a port just let go
+/// straight out again, and a broker given one port for two listeners fails to start
+/// (seen: Mosquitto's TCP and WebSocket listeners both on 46723).
 pub fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("cannot bind a loopback port")
+    static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    let mut handed_out = HANDED_OUT.lock().unwrap_or_else(PoisonError::into_inner);
+    loop {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("cannot bind a loopback port");
+        if handed_out.insert(port) {
+            return port;
+        }
+    }
 }
 
 /// A child process that is killed and reaped when this guard is dropped, also when the
