@@ -15,6 +15,14 @@ pub use engine::{AlertEngine, AlertEvent, State};
 pub use log::{AlertLog, LogEntry};
 pub use rule::{AlertRule, Condition, Level};
 
+/// True when a rule on `rule_topic` watches what a block reading `block_topic` shows:
+/// the same topic or filter, or a filter that matches the block's topic.
+pub fn reads_topic(rule_topic: &str, block_topic: &str) -> bool {
+    rule_topic == block_topic
+        || (!block_topic.contains(['+', '#'])
+            && mqtt_session::topic::filter_matches(rule_topic, block_topic))
+}
+
 /// Where each of `old`'s rules is in `new`: the same rule (every field equal), each
 /// matched at most once. A rule edited or removed has none.
 pub fn rule_mapping(old: &[AlertRule], new: &[AlertRule]) -> Vec<Option<usize>> {

@@ -282,10 +282,10 @@ fn topic_problem(topic: &str, known_feeds: &[String]) -> Option<String> {
     if let Err(rule) = mqtt_session::topic::validate_topic_filter(topic) {
         return Some(format!("Feed: {topic:?} is not a valid topic: {rule}"));
     }
-    let known = known_feeds.iter().any(|feed| {
-        feed == topic
-            || (!topic.contains(['+', '#']) && mqtt_session::topic::filter_matches(feed, topic))
-    });
+    // A block's filter that covers the topic reads it too.
+    let known = known_feeds
+        .iter()
+        .any(|feed| super::reads_topic(feed, topic));
     (!known).then(|| {
         format!(
             "Feed: no block on this dashboard reads {topic:?}: choose one of its feeds \

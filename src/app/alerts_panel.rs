@@ -12,7 +12,9 @@ use leptos::task::spawn_local;
 use super::alert_sound::{self, Outcome};
 use super::alerts_section::value_text;
 use super::FeedsContext;
-use crate::alerts::{rule_mapping, AlertEngine, AlertLog, AlertRule, Level, LogEntry, State};
+use crate::alerts::{
+    reads_topic, rule_mapping, AlertEngine, AlertLog, AlertRule, Level, LogEntry, State,
+};
 use crate::connection::{wall_now_ms, Connection, ConnectionStatus};
 use crate::feeds::FeedId;
 use crate::pwa::{self, Permission};
@@ -294,12 +296,4 @@ fn notify(entry: &LogEntry) {
     spawn_local(async move {
         pwa::show_notification(&title, &body, &tag).await;
     });
-}
-
-/// True when a rule on `rule_topic` watches what a block reading `block_topic` shows:
-/// the same topic or filter, or a filter that matches the block's topic.
-fn reads_topic(rule_topic: &str, block_topic: &str) -> bool {
-    rule_topic == block_topic
-        || (!block_topic.contains(['+', '#'])
-            && mqtt_session::topic::filter_matches(rule_topic, block_topic))
 }
