@@ -699,10 +699,16 @@ fn measure_in(
     if let Some(path) = profile {
         let stopped = chrome.call("Profiler.stop", "{}", s).map_err(e)?;
         if let Some(profile) = stopped.get("profile") {
-            let summary = profile_summary(profile, 25);
+            // The file keeps the long tail; the terminal gets the head of it.
+            let summary = profile_summary(profile, 200);
             let _ = fs::create_dir_all(path.parent().unwrap_or(Path::new(".")));
             fs::write(path, &summary).map_err(|err| err.to_string())?;
-            print!("\n{summary}");
+            // The whole profile too, for DevTools' Performance panel or a script.
+            let mut raw = String::new();
+            profile.write_to(&mut raw);
+            fs::write(path.with_extension("cpuprofile"), raw).map_err(|err| err.to_string())?;
+            let head: Vec<&str> = summary.lines().take(26).collect();
+            print!("\n{}\n", head.join("\n"));
         }
     }
     match sender.join() {
@@ -856,7 +862,108 @@ fn profile_summary(profile: &Json, top: usize) -> String {
             100.0 * us / total.max(1.0)
         );
     }
+    // Self time says which function is hot; time per entry point (a child of the
+    // profile's root: an event handler, a timer, an animation frame) says which task.
+    let entries = entry_times(nodes, samples, deltas);
+    let mut entries: Vec<(u64, f64)> = entries.into_iter().collect();
+    entries.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out.push_str("\nTime per entry point (everything it called):\n");
+    for (id, us) in entries.into_iter().take(20) {
+        let name = names.get(&id).map_or("?", String::as_str);
+        let _ = writeln!(
+            out,
+            "  {:>8.1} ms {:>5.1} %  {name}",
+            us / 1000.0,
+            100.0 * us / total.max(1.0)
+        );
+    }
+    // And per function with everything it called: which part of a task is heavy.
+    let mut totals: Vec<(&str, f64)> = total_times(nodes, samples, deltas, &names)
+        .into_iter()
+        .collect();
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out.push_str("\nTime per function with everything it called:\n");
+    for (name, us) in totals.into_iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {:>8.1} ms {:>5.1} %  {name}",
+            us / 1000.0,
+            100.0 * us / total.max(1.0)
+        );
+    }
     out
+}
+
+/// Each child node's parent, from the nodes' `children` lists.
+fn parents(nodes: &[Json]) -> BTreeMap<u64, u64> {
+    let mut parent = BTreeMap::new();
+    for node in nodes {
+        let Some(id) = node.get("id").and_then(Json::as_f64) else {
+            continue;
+        };
+        for child in node.get("children").and_then(Json::as_arr).unwrap_or(&[]) {
+            if let Some(child) = child.as_f64() {
+                parent.insert(child as u64, id as u64);
+            }
+        }
+    }
+    parent
+}
+
+/// Sampled time per function name, counting a sample once for every distinct name on
+/// its stack.
+fn total_times<'a>(
+    nodes: &[Json],
+    samples: &[Json],
+    deltas: &[Json],
+    names: &'a BTreeMap<u64, String>,
+) -> BTreeMap<&'a str, f64> {
+    let parent = parents(nodes);
+    let mut times = BTreeMap::new();
+    let mut stack = Vec::new();
+    for (sample, delta) in samples.iter().zip(deltas) {
+        let (Some(mut id), Some(delta)) = (sample.as_f64().map(|s| s as u64), delta.as_f64())
+        else {
+            continue;
+        };
+        stack.clear();
+        loop {
+            if let Some(name) = names.get(&id) {
+                if !stack.contains(&name.as_str()) {
+                    stack.push(name.as_str());
+                }
+            }
+            match parent.get(&id) {
+                Some(&up) => id = up,
+                None => break,
+            }
+        }
+        for name in &stack {
+            *times.entry(*name).or_insert(0.0) += delta;
+        }
+    }
+    times
+}
+
+/// Sampled time per child of the profile's root node, children's time included.
+fn entry_times(nodes: &[Json], samples: &[Json], deltas: &[Json]) -> BTreeMap<u64, f64> {
+    let parent = parents(nodes);
+    let mut times = BTreeMap::new();
+    for (sample, delta) in samples.iter().zip(deltas) {
+        let (Some(mut id), Some(delta)) = (sample.as_f64().map(|s| s as u64), delta.as_f64())
+        else {
+            continue;
+        };
+        // Up to the node whose parent is the root (the one with no parent).
+        while let Some(&up) = parent.get(&id) {
+            if !parent.contains_key(&up) {
+                break;
+            }
+            id = up;
+        }
+        *times.entry(id).or_insert(0.0) += delta;
+    }
+    times
 }
 
 fn lost_text(lost: Option<usize>) -> String {
@@ -1615,6 +1722,40 @@ impl Json {
 
     fn as_obj(&self) -> Option<&Json> {
         matches!(self, Json::Obj(_)).then_some(self)
+    }
+
+    /// The value as JSON text (numbers as Rust prints them; enough for CDP's).
+    fn write_to(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Num(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Json::Str(s) => out.push_str(&quote(s)),
+            Json::Arr(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_to(out);
+                }
+                out.push(']');
+            }
+            Json::Obj(fields) => {
+                out.push('{');
+                for (i, (key, value)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&quote(key));
+                    out.push(':');
+                    value.write_to(out);
+                }
+                out.push('}');
+            }
+        }
     }
 
     fn parse(text: &str) -> std::result::Result<Json, String> {
