@@ -29,7 +29,7 @@ use leptos::prelude::*;
 pub use alerts_panel::Alerts;
 pub use connection_form::ConnectionForm;
 pub use dashboards_handle::Dashboards;
-pub use feeds_context::{BoundBlock, FeedHandle, FeedsContext};
+pub use feeds_context::{BoundBlock, FeedHandle, FeedsContext, FEED_CAPACITY};
 pub use refusals::Refusals;
 pub use traffic::Traffic;
 

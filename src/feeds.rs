@@ -3,6 +3,7 @@
 //! Plain types with no Leptos in them: the browser driver pushes messages in, and once
 //! per animation frame the UI asks which feeds changed. Nothing here fires per message.
 
+pub mod decimal_shape;
 pub mod decode;
 pub mod image_payload;
 pub mod number_text;

@@ -2,63 +2,20 @@
 //! plain decimals sensors send (`21.5`, `-3`, `000042`).
 //!
 //! The general parser was the app's largest single cost per message in the browser
-//! profile (docs/performance.md). Up to 15 significant digits and 22 digits after the
-//! point, the digits form an integer below 2^53 and the divisor a power of ten below
-//! 10^23, both exact as `f64`, so one IEEE division gives the correctly rounded value —
-//! the same bits `str::parse` gives (Clinger's fast path). Anything else (exponents,
-//! more digits, `inf`, garbage) goes to `str::parse`.
+//! profile (docs/performance.md). Plain decimals within exact limits are read from one
+//! pass over their bytes ([`super::decimal_shape`]), giving the same bits `str::parse`
+//! gives; anything else (exponents, more digits, `inf`, garbage) goes to `str::parse`.
+
+use super::decimal_shape::scan;
 
 /// `text` read as `str::parse::<f64>` reads it, `None` where that fails.
 pub fn parse_f64(text: &str) -> Option<f64> {
     plain_decimal(text).or_else(|| text.parse().ok())
 }
 
-/// Exact powers of ten as `f64`: 10^0 through 10^22.
-const POWERS_OF_TEN: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
-/// Most significant digits whose integer is exact in an `f64` (10^15 < 2^53).
-const MAX_SIGNIFICANT: u32 = 15;
-
 /// `[+-]digits[.digits]` within the fast path's limits; `None` for anything else.
 fn plain_decimal(text: &str) -> Option<f64> {
-    let (negative, digits) = match text.as_bytes().split_first()? {
-        (b'-', rest) => (true, rest),
-        (b'+', rest) => (false, rest),
-        _ => (false, text.as_bytes()),
-    };
-    let mut mantissa: u64 = 0;
-    let mut significant = 0;
-    let mut after_point: Option<usize> = None;
-    let mut any_digit = false;
-    for &byte in digits {
-        match byte {
-            b'0'..=b'9' => {
-                any_digit = true;
-                // Leading zeros add nothing to the integer, so they do not count.
-                if mantissa != 0 || byte != b'0' {
-                    significant += 1;
-                    if significant > MAX_SIGNIFICANT {
-                        return None;
-                    }
-                }
-                mantissa = mantissa * 10 + u64::from(byte - b'0');
-                if let Some(count) = after_point.as_mut() {
-                    *count += 1;
-                }
-            }
-            b'.' if after_point.is_none() => after_point = Some(0),
-            _ => return None,
-        }
-    }
-    if !any_digit {
-        return None;
-    }
-    let divisor = *POWERS_OF_TEN.get(after_point.unwrap_or(0))?;
-    let magnitude = mantissa as f64 / divisor;
-    Some(if negative { -magnitude } else { magnitude })
+    scan(text.as_bytes())?.value()
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@
 
 use std::collections::VecDeque;
 
+use super::decimal_shape::{scan, DecimalShape};
+
 /// Bytes of payloads a feed keeps (each entry also counts [`ENTRY_COST`]).
 pub const PAYLOAD_LOG_BYTES: usize = 64 * 1024;
 
@@ -245,44 +247,34 @@ impl PayloadLog {
 /// `21.25` is [`Layout::Shortest`], after `21.50` it is `{:.1}`... unless `current`
 /// also writes it, so that a feed's payloads keep one layout.
 pub fn number_layout(payload: &[u8], current: Option<Layout>) -> Option<Layout> {
-    let digits = payload.strip_prefix(b"-").unwrap_or(payload);
-    let (whole, fraction) = match digits.iter().position(|&b| b == b'.') {
-        Some(point) => (&digits[..point], &digits[point + 1..]),
-        None => (digits, &[][..]),
-    };
-    let all_digits = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
-    let has_point = whole.len() < digits.len();
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
-        return None;
+    layout_of(&scan(payload)?, current)
+}
+
+/// [`number_layout`] of a payload already scanned, so a message is walked once.
+pub fn layout_of(shape: &DecimalShape, current: Option<Layout>) -> Option<Layout> {
+    let fraction = shape.fraction.unwrap_or(0);
+    if shape.plus || shape.whole == 0 || shape.fraction == Some(0) {
+        return None; // `+5`, `.5`, `-`, `5.`
     }
-    if has_point && fraction.is_empty() {
-        return None; // `5.`
-    }
-    let leading_zeros = whole.iter().take_while(|&&b| b == b'0').count();
-    let padded = whole.len() > 1 && leading_zeros > 0;
+    let padded = shape.whole > 1 && shape.leading_zeros > 0;
     // Digits from the first non-zero one, trailing zeros included: what `{:.n}` must
     // write exactly. (Leading zeros of a fraction, `0.001`, do not count.)
-    let significant = whole
-        .iter()
-        .chain(fraction)
-        .skip_while(|&&b| b == b'0')
-        .count();
-    let fixed = (significant <= MAX_DIGITS && fraction.len() <= 60 && payload.len() <= 255)
-        .then_some(Layout::Fixed {
-            decimals: fraction.len() as u8,
-            width: if padded { payload.len() as u8 } else { 0 },
-        });
+    let significant = shape.significant;
+    let fixed = (significant <= MAX_DIGITS && fraction <= 60 && shape.len <= 255).then_some(
+        Layout::Fixed {
+            decimals: fraction as u8,
+            width: if padded { shape.len as u8 } else { 0 },
+        },
+    );
     // `{}` writes no leading zeros, no trailing zeros after the point, and `-0` only
     // for negative zero; big round numbers (`1e22` as digits) are written in full.
-    let zero = leading_zeros == whole.len() && fraction.iter().all(|&b| b == b'0');
-    let trailing_zeros = whole.iter().rev().take_while(|&&b| b == b'0').count();
-    let shortest = !padded
-        && fraction.last() != Some(&b'0')
-        && !(zero && payload.len() > 1)
+    let zero = shape.leading_zeros == shape.whole && shape.fraction_all_zero;
+    let zeros_shortest_omits = padded || shape.fraction_ends_in_zero || (zero && shape.len > 1);
+    let shortest = !zeros_shortest_omits
         && (significant <= MAX_DIGITS
-            || (fraction.is_empty()
-                && significant - trailing_zeros <= MAX_DIGITS
-                && whole.len() <= 21));
+            || (shape.fraction.is_none()
+                && significant - shape.trailing_whole_zeros <= MAX_DIGITS
+                && shape.whole <= 21));
     let shortest = shortest.then_some(Layout::Shortest);
     match current {
         Some(layout) if Some(layout) == shortest || Some(layout) == fixed => Some(layout),

@@ -4,9 +4,10 @@ use mqtt_session::topic::{filter_matches, validate_topic_filter};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::decimal_shape::scan;
 use super::decode::{decode, Decoded, Decoding, Part, Read};
 use super::image_payload::ImageSource;
-use super::payload_log::{number_layout, Layout, PayloadLog, RawPayload, Written};
+use super::payload_log::{layout_of, number_layout, Layout, PayloadLog, RawPayload, Written};
 use super::{Ring, SampleRing, Value};
 
 /// Index of a feed in its store. Stable for the store's lifetime.
@@ -140,6 +141,21 @@ impl Feed {
             (Read::Switch { off, .. }, Value::Switch(false)) => off.clone(),
             (_, value) => layout.write(value.as_f64()),
         }
+    }
+
+    /// The usual sensor message — a plain decimal read whole as a number — decoded and
+    /// noted from one pass over its bytes: what [`decode`] and [`Feed::written_as`]
+    /// give for it, without their separate walks (UTF-8 check, trim, parse, layout).
+    /// `None` for anything else, which goes the general way.
+    fn plain_number<'p>(&self, payload: &'p [u8]) -> Option<(Value, Written<'p>)> {
+        if self.decoding.part != Part::Whole || !matches!(self.decoding.read, Read::Number) {
+            return None;
+        }
+        let shape = scan(payload)?;
+        let value = Value::Number(shape.value()?);
+        let written =
+            layout_of(&shape, self.payloads.layout()).map_or(Written::Bytes(payload), Written::As);
+        Some((value, written))
     }
 
     /// How `payload` is noted for `value`: as a layout when [`Feed::value_text`] writes
@@ -386,7 +402,11 @@ impl FeedStore {
         let mut deliver = |id: FeedId, feeds: &mut Vec<Feed>| {
             let feed = &mut feeds[id.0];
             feed.messages += 1;
-            match decode(&feed.decoding, payload) {
+            let (decoded, written) = match feed.plain_number(payload) {
+                Some((value, written)) => (Ok(Decoded::Value(value)), Some(written)),
+                None => (decode(&feed.decoding, payload), None),
+            };
+            match decoded {
                 Ok(decoded) => {
                     match decoded {
                         Decoded::Value(value) => {
@@ -396,7 +416,8 @@ impl FeedStore {
                                 retained,
                             };
                             feed.samples.push(sample);
-                            let written = feed.written_as(payload, value);
+                            let written =
+                                written.unwrap_or_else(|| feed.written_as(payload, value));
                             feed.payloads.push(written);
                             if let Some(log) = history_log {
                                 let bucket = (time_ms / HISTORY_RESOLUTION_MS).floor() as i64;
@@ -574,6 +595,57 @@ mod tests {
 
     fn switch() -> Decoding {
         Decoding::switch("ON", "OFF")
+    }
+
+    #[test]
+    fn the_one_pass_number_path_reads_and_notes_payloads_as_the_general_one() {
+        let mut store = FeedStore::new();
+        let id = store.find_or_add_feed("t", Decoding::number(), 64).unwrap();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut taken = 0;
+        for i in 0..50_000 {
+            // Signs, points, zeros, lengths past the exact limits, and now and then a
+            // byte the fast path refuses (space, exponent, letter).
+            let mut text = String::new();
+            match next(5) {
+                0 => text.push('-'),
+                1 => text.push('+'),
+                _ => {}
+            }
+            let length = next(20);
+            let point_at = next(length + 3);
+            for at in 0..length {
+                if at == point_at {
+                    text.push('.');
+                }
+                text.push(char::from(b"0000123456789"[next(13) as usize]));
+            }
+            match next(12) {
+                0 => text.push(' '),
+                1 => text.push_str("e3"),
+                2 => text.insert(0, 'x'),
+                _ => {}
+            }
+            let payload = text.as_bytes();
+            let feed = store.feed(id).unwrap();
+            let general = decode(&feed.decoding, payload).ok().and_then(|d| match d {
+                Decoded::Value(value) => Some((value, feed.written_as(payload, value))),
+                _ => None,
+            });
+            if let Some(fast) = feed.plain_number(payload) {
+                taken += 1;
+                assert_eq!(Some(fast), general, "{text:?}");
+            }
+            // Through the store, so the feed's current layout varies as it would.
+            store.ingest("t", payload, false, f64::from(i));
+        }
+        assert!(taken > 25_000, "the fast path took only {taken} payloads");
     }
 
     #[test]
