@@ -690,7 +690,7 @@ impl Driver {
                     {
                         changes.tapped.push((
                             tap.clone(),
-                            message.topic.clone(),
+                            message.topic.to_string(),
                             message.payload.clone(),
                             message.properties.correlation_data.clone(),
                         ));

@@ -27,12 +27,15 @@
 //! below); whatever it declines, `mqttbytes` decodes or refuses as before. PUBACK,
 //! PUBREC, PUBREL and PUBCOMP are written as their four bytes.
 
+use std::sync::Arc;
+
 use bytes::{Bytes, BytesMut};
 use mqttbytes::{v4, v5};
 
 use crate::event::MessageProperties;
 use crate::options::{ConnectOptions, ProtocolVersion, QoS, Will};
 use crate::subscription::{RetainHandling, Subscription};
+use crate::topic_cache::TopicCache;
 
 /// What the broker's CONNACK said.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -58,7 +61,7 @@ pub(crate) struct ConnAckInfo {
 /// A PUBLISH from the broker.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct InboundPublish {
-    pub(crate) topic: String,
+    pub(crate) topic: Arc<str>,
     pub(crate) payload: Bytes,
     pub(crate) qos: QoS,
     pub(crate) retain: bool,
@@ -179,8 +182,8 @@ pub(crate) enum Outgoing<'a> {
 pub(crate) struct Decoder {
     /// The start of a packet the last chunk ended inside; empty between packets.
     partial: Vec<u8>,
-    /// Where PUBLISH payloads are copied to.
-    payloads: PayloadArena,
+    /// Where PUBLISH payloads are copied to, and topic names shared from.
+    payloads: InboundArena,
 }
 
 /// Where fast-path payloads are copied: into one block, handed out as `Bytes` slices of
@@ -189,15 +192,19 @@ pub(crate) struct Decoder {
 /// started. So a steady stream costs no allocation per payload, and a payload the app
 /// keeps pins at most one block (payloads over a quarter block get their own buffer).
 /// Before the fast path, payloads were slices of the decoder's whole input buffer.
+///
+/// Topic names come from a [`TopicCache`]: a name that repeats is shared, not allocated.
 #[derive(Debug, Default)]
-pub(crate) struct PayloadArena {
+pub(crate) struct InboundArena {
     /// The unused rest of the current block.
     block: BytesMut,
+    /// Recent topic names.
+    topics: TopicCache,
 }
 
 const PAYLOAD_BLOCK: usize = 4096;
 
-impl PayloadArena {
+impl InboundArena {
     fn copy(&mut self, bytes: &[u8]) -> Bytes {
         if bytes.is_empty() {
             return Bytes::new();
@@ -211,6 +218,10 @@ impl PayloadArena {
         }
         self.block.extend_from_slice(bytes);
         self.block.split().freeze()
+    }
+
+    fn topic(&mut self, name: &str) -> Arc<str> {
+        self.topics.get(name)
     }
 }
 
@@ -346,7 +357,7 @@ fn decode_frame(
     byte1: u8,
     header_len: usize,
     frame: &[u8],
-    payloads: &mut PayloadArena,
+    payloads: &mut InboundArena,
 ) -> Result<Incoming, DecodeError> {
     let kind = byte1 >> 4;
     let body = frame.get(header_len..).unwrap_or_default();
@@ -453,7 +464,7 @@ fn fast_publish(
     version: ProtocolVersion,
     byte1: u8,
     body: &[u8],
-    payloads: &mut PayloadArena,
+    payloads: &mut InboundArena,
 ) -> Result<Option<InboundPublish>, DecodeError> {
     let qos = match (byte1 >> 1) & 0b11 {
         0 => QoS::AtMostOnce,
@@ -480,7 +491,7 @@ fn fast_publish(
         },
     };
     Ok(Some(InboundPublish {
-        topic: topic.to_owned(),
+        topic: payloads.topic(topic),
         payload: payloads.copy(rest),
         qos,
         retain: byte1 & 0b0001 != 0,
@@ -665,7 +676,7 @@ fn from_v4(packet: v4::Packet) -> Incoming {
             ..ConnAckInfo::default()
         }),
         v4::Packet::Publish(p) => Incoming::Publish(InboundPublish {
-            topic: p.topic,
+            topic: p.topic.into(),
             payload: p.payload,
             qos: from_mqtt_qos(p.qos),
             retain: p.retain,
@@ -772,7 +783,7 @@ fn from_v5(packet: v5::Packet) -> Incoming {
                 ),
             };
             Incoming::Publish(InboundPublish {
-                topic: p.topic,
+                topic: p.topic.into(),
                 payload: p.payload,
                 qos: from_mqtt_qos(p.qos),
                 retain: p.retain,
@@ -1496,7 +1507,7 @@ mod tests {
             0x38,
             2,
             &frame,
-            &mut PayloadArena::default(),
+            &mut InboundArena::default(),
         );
         assert!(matches!(ours, Err(DecodeError::Malformed(_))), "{ours:?}");
     }
@@ -1516,7 +1527,7 @@ mod tests {
             0x30,
             2,
             &frame,
-            &mut PayloadArena::default(),
+            &mut InboundArena::default(),
         );
         let Ok(Incoming::Publish(p)) = ours else {
             panic!("{ours:?}")
@@ -1536,7 +1547,7 @@ mod tests {
     #[test]
     fn payloads_share_a_block_that_is_reused_once_none_of_them_is_alive() {
         let per_block = PAYLOAD_BLOCK / 32;
-        let mut arena = PayloadArena::default();
+        let mut arena = InboundArena::default();
         let first = arena.copy(&[1; 32]);
         let second = arena.copy(&[2; 32]);
         assert_eq!(
@@ -1568,7 +1579,7 @@ mod tests {
 
     #[test]
     fn a_payload_kept_alive_is_never_overwritten_by_later_ones() {
-        let mut arena = PayloadArena::default();
+        let mut arena = InboundArena::default();
         let kept = arena.copy(b"keep me");
         for i in 0..10 * PAYLOAD_BLOCK / 50 {
             let p = arena.copy(&[i as u8; 50]);
@@ -1596,14 +1607,14 @@ mod tests {
             prop_assert_eq!(frame.len(), header_len + remaining, "not one whole frame");
             let body = &frame[header_len..];
             let slow = decode_frame_with_mqttbytes(version, MAX, byte1, header_len, frame);
-            let fast = fast_publish(version, byte1, body, &mut PayloadArena::default());
+            let fast = fast_publish(version, byte1, body, &mut InboundArena::default());
             let decoded = decode_frame(
                 version,
                 MAX,
                 byte1,
                 header_len,
                 frame,
-                &mut PayloadArena::default(),
+                &mut InboundArena::default(),
             );
             match fast {
                 Ok(Some(fast)) => {
@@ -1861,7 +1872,7 @@ mod tests {
                     0..64,
                 ),
             ) {
-                let mut arena = PayloadArena::default();
+                let mut arena = InboundArena::default();
                 let mut kept = Vec::new();
                 for (bytes, keep) in &payloads {
                     let p = arena.copy(bytes);

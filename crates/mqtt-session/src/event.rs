@@ -1,6 +1,7 @@
 //! What the session reports to the driver: past-tense [`Event`]s.
 
 use core::time::Duration;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
@@ -94,8 +95,9 @@ pub enum Event {
 /// An application message received from the broker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    /// The topic name it was published to.
-    pub topic: String,
+    /// The topic name it was published to; shared with earlier messages on the same
+    /// topic (no allocation per message). Reads as a `&str`.
+    pub topic: Arc<str>,
     /// The payload, untouched.
     pub payload: Bytes,
     /// The QoS it was delivered at.

@@ -27,6 +27,7 @@ mod session;
 mod subscription;
 mod time;
 pub mod topic;
+mod topic_cache;
 
 pub use capabilities::BrokerCapabilities;
 pub use error::Error;

@@ -13,7 +13,7 @@ fn topics(events: &[Event]) -> Vec<String> {
     events
         .iter()
         .map(|e| match e {
-            Event::Message(m) => m.topic.clone(),
+            Event::Message(m) => m.topic.to_string(),
             other => panic!("{other:?}"),
         })
         .collect()
@@ -30,6 +30,44 @@ fn several_packets_in_one_frame_are_all_handled() {
         h.feed(&frame);
         assert_eq!(topics(&h.events()), ["a", "b", "c"]);
         assert_eq!(h.sent(), vec![Sent::PubAck(3), Sent::PubRec(4)]);
+    }
+}
+
+#[test]
+fn messages_on_a_repeated_topic_share_one_topic_string() {
+    for version in BOTH {
+        let mut h = Harness::connected(version);
+        let mut frame = broker::publish(version, "ward/bed1/spo2", b"97", 0, 0, false);
+        frame.extend(broker::publish(
+            version,
+            "ward/bed2/spo2",
+            b"95",
+            0,
+            0,
+            false,
+        ));
+        h.feed(&frame);
+        h.feed(&broker::publish(
+            version,
+            "ward/bed1/spo2",
+            b"96",
+            1,
+            5,
+            false,
+        ));
+        let events = h.events();
+        let [Event::Message(first), Event::Message(other), Event::Message(again)] =
+            events.as_slice()
+        else {
+            panic!("{events:?}")
+        };
+        assert_eq!(
+            (&*first.topic, &*other.topic),
+            ("ward/bed1/spo2", "ward/bed2/spo2")
+        );
+        // The same allocation, not an equal copy: no allocation per message.
+        assert!(std::sync::Arc::ptr_eq(&first.topic, &again.topic));
+        assert_eq!(&*again.payload, b"96");
     }
 }
 

@@ -67,7 +67,7 @@ fn topics(events: &[Event]) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::Message(m) => Some(m.topic.clone()),
+            Event::Message(m) => Some(m.topic.to_string()),
             _ => None,
         })
         .collect()

@@ -204,7 +204,7 @@ impl Client {
     /// The next message on `topic`.
     pub async fn next_message(&mut self, topic: &str) -> Message {
         self.wait_for(&format!("a message on {topic}"), |e| match e {
-            Event::Message(m) if m.topic == topic => Some(m.clone()),
+            Event::Message(m) if &*m.topic == topic => Some(m.clone()),
             _ => None,
         })
         .await
@@ -220,7 +220,7 @@ impl Client {
     /// each payload in `lasts` has arrived (in any order); waits for them all.
     pub async fn messages_until_all(&mut self, topic: &str, lasts: &[&str]) -> Vec<Message> {
         let on_topic = |e: &Event| match e {
-            Event::Message(m) if m.topic == topic => Some(m.payload.clone()),
+            Event::Message(m) if &*m.topic == topic => Some(m.payload.clone()),
             _ => None,
         };
         self.wait_until(&format!("{lasts:?} on {topic}"), |events| {
@@ -235,7 +235,7 @@ impl Client {
         let mut rest = VecDeque::new();
         for event in self.events.drain(..) {
             match event {
-                Event::Message(m) if !missing.is_empty() && m.topic == topic => {
+                Event::Message(m) if !missing.is_empty() && &*m.topic == topic => {
                     missing.retain(|last| m.payload != last.as_bytes());
                     messages.push(m);
                 }
@@ -250,7 +250,7 @@ impl Client {
     pub fn messages_received(&mut self, topic: &str) -> Vec<Message> {
         let mut messages = Vec::new();
         self.events.retain(|e| match e {
-            Event::Message(m) if m.topic == topic => {
+            Event::Message(m) if &*m.topic == topic => {
                 messages.push(m.clone());
                 false
             }

@@ -1,12 +1,13 @@
 //! MQTT 5 topic aliases, per connection: inbound alias → topic, outbound topic → alias.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The aliases the broker set on the current connection. Cleared on every new transport
 /// (MQTT 5 §3.3.2.3.4: aliases do not outlive a network connection).
 #[derive(Debug, Default)]
 pub(super) struct InboundAliases {
-    topics: BTreeMap<u16, String>,
+    topics: BTreeMap<u16, Arc<str>>,
 }
 
 impl InboundAliases {
@@ -15,17 +16,18 @@ impl InboundAliases {
         self.topics.clear();
     }
 
-    /// The topic a PUBLISH is for. With an alias and a topic, the alias is (re)bound to the
-    /// topic; with an alias and an empty topic, the bound topic is used. `Err` says how
-    /// the broker broke the protocol. `maximum` is what we announced in CONNECT.
+    /// Sets `topic` to the topic a PUBLISH is for. With an alias and a topic, the alias
+    /// is (re)bound to the topic; with an alias and an empty topic, the bound topic is
+    /// used. `Err` says how the broker broke the protocol. `maximum` is what we announced
+    /// in CONNECT.
     pub(super) fn resolve(
         &mut self,
-        topic: String,
+        topic: &mut Arc<str>,
         alias: Option<u16>,
         maximum: u16,
-    ) -> Result<String, String> {
+    ) -> Result<(), String> {
         let Some(alias) = alias else {
-            return Ok(topic);
+            return Ok(());
         };
         if maximum == 0 {
             return Err(format!(
@@ -38,12 +40,14 @@ impl InboundAliases {
             ));
         }
         if topic.is_empty() {
-            return self.topics.get(&alias).cloned().ok_or_else(|| {
+            let bound = self.topics.get(&alias).ok_or_else(|| {
                 format!("PUBLISH used topic alias {alias} with an empty topic before binding it")
-            });
+            })?;
+            *topic = Arc::clone(bound);
+            return Ok(());
         }
-        self.topics.insert(alias, topic.clone());
-        Ok(topic)
+        self.topics.insert(alias, Arc::clone(topic));
+        Ok(())
     }
 }
 

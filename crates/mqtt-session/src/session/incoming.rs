@@ -176,12 +176,8 @@ impl Session {
 
     fn handle_publish(&mut self, now: Instant, mut p: InboundPublish) {
         let maximum = self.options.topic_alias_maximum;
-        match self
-            .aliases
-            .resolve(core::mem::take(&mut p.topic), p.topic_alias, maximum)
-        {
-            Ok(topic) => p.topic = topic,
-            Err(text) => return self.lose(now, Error::BrokerMisbehaved(text)),
+        if let Err(text) = self.aliases.resolve(&mut p.topic, p.topic_alias, maximum) {
+            return self.lose(now, Error::BrokerMisbehaved(text));
         }
         if let Err(e) = validate_topic_name(&p.topic) {
             return self.lose(
