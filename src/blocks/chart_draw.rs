@@ -178,6 +178,10 @@ pub fn draw(
         .configure_mesh()
         .bold_line_style(palette.grid_bold)
         .light_line_style(palette.grid_light)
+        // One faint line between labelled ones, not plotters' default of up to ten: the
+        // default grid was about a hundred strokes, each with its style set from wasm —
+        // most of a redraw's time (docs/performance.md, session 9) — and busy to read.
+        .max_light_lines(1)
         .axis_style(palette.text)
         .label_style(("sans-serif", 12).into_font().color(&palette.text))
         .axis_desc_style(("sans-serif", 12).into_font().color(&palette.text))
