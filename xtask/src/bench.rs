@@ -848,50 +848,46 @@ fn profile_summary(profile: &Json, top: usize) -> String {
         *self_us.entry(name).or_default() += delta;
         total += delta;
     }
-    let mut rows: Vec<(&str, f64)> = self_us.into_iter().collect();
-    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut out = format!(
         "CPU profile of the measured span, self time ({:.0} ms sampled):\n",
         total / 1000.0
     );
+    write_heaviest(&mut out, self_us, top, total);
+    // Self time says which function is hot; time per entry point (a child of the
+    // profile's root: an event handler, a timer, an animation frame) says which task.
+    let entries = entry_times(nodes, samples, deltas)
+        .into_iter()
+        .map(|(id, us)| (names.get(&id).map_or("?", String::as_str), us));
+    out.push_str("\nTime per entry point (everything it called):\n");
+    write_heaviest(&mut out, entries, 20, total);
+    // And per function with everything it called: which part of a task is heavy.
+    out.push_str("\nTime per function with everything it called:\n");
+    write_heaviest(
+        &mut out,
+        total_times(nodes, samples, deltas, &names),
+        top,
+        total,
+    );
+    out
+}
+
+/// The `top` heaviest of `rows` (name, µs), one line each with its share of `total_us`.
+fn write_heaviest<'a>(
+    out: &mut String,
+    rows: impl IntoIterator<Item = (&'a str, f64)>,
+    top: usize,
+    total_us: f64,
+) {
+    let mut rows: Vec<(&str, f64)> = rows.into_iter().collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
     for (name, us) in rows.into_iter().take(top) {
         let _ = writeln!(
             out,
             "  {:>8.1} ms {:>5.1} %  {name}",
             us / 1000.0,
-            100.0 * us / total.max(1.0)
+            100.0 * us / total_us.max(1.0)
         );
     }
-    // Self time says which function is hot; time per entry point (a child of the
-    // profile's root: an event handler, a timer, an animation frame) says which task.
-    let entries = entry_times(nodes, samples, deltas);
-    let mut entries: Vec<(u64, f64)> = entries.into_iter().collect();
-    entries.sort_by(|a, b| b.1.total_cmp(&a.1));
-    out.push_str("\nTime per entry point (everything it called):\n");
-    for (id, us) in entries.into_iter().take(20) {
-        let name = names.get(&id).map_or("?", String::as_str);
-        let _ = writeln!(
-            out,
-            "  {:>8.1} ms {:>5.1} %  {name}",
-            us / 1000.0,
-            100.0 * us / total.max(1.0)
-        );
-    }
-    // And per function with everything it called: which part of a task is heavy.
-    let mut totals: Vec<(&str, f64)> = total_times(nodes, samples, deltas, &names)
-        .into_iter()
-        .collect();
-    totals.sort_by(|a, b| b.1.total_cmp(&a.1));
-    out.push_str("\nTime per function with everything it called:\n");
-    for (name, us) in totals.into_iter().take(top) {
-        let _ = writeln!(
-            out,
-            "  {:>8.1} ms {:>5.1} %  {name}",
-            us / 1000.0,
-            100.0 * us / total.max(1.0)
-        );
-    }
-    out
 }
 
 /// Each child node's parent, from the nodes' `children` lists.

@@ -183,7 +183,7 @@ pub(crate) struct Decoder {
     /// The start of a packet the last chunk ended inside; empty between packets.
     partial: Vec<u8>,
     /// Where PUBLISH payloads are copied to, and topic names shared from.
-    payloads: InboundArena,
+    arena: InboundArena,
 }
 
 /// Where fast-path payloads are copied: into one block, handed out as `Bytes` slices of
@@ -301,7 +301,7 @@ impl Decoder {
                         byte1,
                         header_len,
                         frame,
-                        &mut self.payloads,
+                        &mut self.arena,
                     )
                     .map(Some);
                 }
@@ -324,7 +324,7 @@ impl Decoder {
                                 byte1,
                                 header_len,
                                 frame,
-                                &mut self.payloads,
+                                &mut self.arena,
                             );
                             self.partial.clear();
                             if self.partial.capacity() > PARTIAL_KEEP {
@@ -357,12 +357,12 @@ fn decode_frame(
     byte1: u8,
     header_len: usize,
     frame: &[u8],
-    payloads: &mut InboundArena,
+    arena: &mut InboundArena,
 ) -> Result<Incoming, DecodeError> {
     let kind = byte1 >> 4;
     let body = frame.get(header_len..).unwrap_or_default();
     if kind == 3 {
-        if let Some(publish) = fast_publish(version, byte1, body, payloads)? {
+        if let Some(publish) = fast_publish(version, byte1, body, arena)? {
             return Ok(Incoming::Publish(publish));
         }
     }
@@ -464,7 +464,7 @@ fn fast_publish(
     version: ProtocolVersion,
     byte1: u8,
     body: &[u8],
-    payloads: &mut InboundArena,
+    arena: &mut InboundArena,
 ) -> Result<Option<InboundPublish>, DecodeError> {
     let qos = match (byte1 >> 1) & 0b11 {
         0 => QoS::AtMostOnce,
@@ -491,8 +491,8 @@ fn fast_publish(
         },
     };
     Ok(Some(InboundPublish {
-        topic: payloads.topic(topic),
-        payload: payloads.copy(rest),
+        topic: arena.topic(topic),
+        payload: arena.copy(rest),
         qos,
         retain: byte1 & 0b0001 != 0,
         dup: byte1 & 0b1000 != 0,
