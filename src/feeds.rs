@@ -12,6 +12,8 @@ pub mod payload_log;
 pub mod ring;
 pub mod sample_ring;
 pub mod store;
+#[cfg(test)]
+mod test_random;
 
 pub use decode::{decode, DecodeError, Decoded, Decoding, JsonQuery, Part, Read, Value};
 pub use ring::Ring;

@@ -82,13 +82,7 @@ mod tests {
     fn many_generated_decimals_read_as_the_standard_parser_reads_them() {
         // A small deterministic generator: digits, points and signs in many lengths,
         // including ones just past the fast path's limits.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::feeds::test_random::below(0x9E37_79B9_7F4A_7C15);
         for _ in 0..200_000 {
             let mut text = String::new();
             match next(4) {

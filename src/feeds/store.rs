@@ -601,13 +601,7 @@ mod tests {
     fn the_one_pass_number_path_reads_and_notes_payloads_as_the_general_one() {
         let mut store = FeedStore::new();
         let id = store.find_or_add_feed("t", Decoding::number(), 64).unwrap();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::feeds::test_random::below(0x2545_f491_4f6c_dd1d);
         let mut taken = 0;
         for i in 0..50_000 {
             // Signs, points, zeros, lengths past the exact limits, and now and then a
