@@ -42,6 +42,9 @@ enum Client {
     Feedboard,
     MqttJs,
     Raw,
+    /// `--against DIR`: another build of the app, measured in S1–S3 between the others
+    /// so that two builds are compared within one run's conditions.
+    FeedboardB,
 }
 
 impl Client {
@@ -52,7 +55,13 @@ impl Client {
             Client::Feedboard => "Feedboard",
             Client::MqttJs => "MQTT.js",
             Client::Raw => "raw WebSocket",
+            Client::FeedboardB => "Feedboard B",
         }
+    }
+
+    /// The app's page (read through the probe), not a JavaScript bench page.
+    fn is_feedboard(self) -> bool {
+        matches!(self, Client::Feedboard | Client::FeedboardB)
     }
 }
 
@@ -82,7 +91,7 @@ fn page_url(client: Client, http: u16, broker: &str, layout: Layout) -> String {
         Layout::Load => "&dashboard=load",
     };
     match client {
-        Client::Feedboard => format!("http://127.0.0.1:{http}/index.html"),
+        Client::Feedboard | Client::FeedboardB => format!("http://127.0.0.1:{http}/index.html"),
         Client::MqttJs => {
             format!("http://127.0.0.1:{http}/mqttjs.html?url={broker}&topic={topic}{dashboard}")
         }
@@ -133,6 +142,8 @@ struct Options {
     blocks: Option<String>,
     /// Only these parts (`--only s1,s4,explorer`); empty for all.
     only: Vec<String>,
+    /// Another build of the app to measure beside this one in S1–S3 (`--against DIR`).
+    against: Option<PathBuf>,
 }
 
 /// The parts `--only` can name: S1–S3 run together, as do S6 and S7.
@@ -154,6 +165,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
         profile: false,
         blocks: None,
         only: Vec::new(),
+        against: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -189,9 +201,22 @@ fn parse_args(args: &[String]) -> Result<Options> {
                     .ok_or_else(|| error("--dist needs a directory"))?;
                 options.dist = Some(PathBuf::from(dir));
             }
+            "--against" => {
+                let dir = it
+                    .next()
+                    .ok_or_else(|| error("--against needs a directory"))?;
+                let dir = PathBuf::from(dir);
+                if !dir.join("index.html").exists() {
+                    return Err(error(format!(
+                        "--against {}: no index.html there (build it with `trunk build --release --dist DIR`)",
+                        dir.display()
+                    )));
+                }
+                options.against = Some(dir);
+            }
             other => {
                 return Err(error(format!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--profile] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer,export]"
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--against DIR] [--profile] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer,export]"
                 )))
             }
         }
@@ -311,6 +336,25 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let www_load = temp.path().join("www-load");
     copy_dir(&www, &www_load)?;
     dashboard_load::write_config(&www_load, &format!("ws://127.0.0.1:{ws_port}"))?;
+    // `--against`: the other build, on origins of its own, with the same dashboards.
+    let against_ports = match &options.against {
+        Some(dir) => {
+            let (plain, tls) = (temp.path().join("www-b"), temp.path().join("www-b-tls"));
+            for (copy, broker) in [
+                (&plain, format!("ws://127.0.0.1:{ws_port}")),
+                (&tls, format!("wss://localhost:{wss_port}")),
+            ] {
+                copy_dir(dir, copy)?;
+                fs::write(copy.join("feedboard.json"), config(&broker))?;
+            }
+            Some((serve(plain)?, serve(tls)?))
+        }
+        None => None,
+    };
+    let mut s1_clients = Client::ALL.to_vec();
+    if against_ports.is_some() {
+        s1_clients.insert(1, Client::FeedboardB);
+    }
     let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;
     let http_port = serve(www.clone())?;
     let http_tls_port = serve(www_tls)?;
@@ -332,8 +376,28 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         };
         for run in 0..options.runs {
             // Interleaved: each run starts with the next client.
-            for k in 0..Client::ALL.len() {
-                let client = Client::ALL[(run + k) % Client::ALL.len()];
+            for k in 0..s1_clients.len() {
+                let mut client = s1_clients[(run + k) % s1_clients.len()];
+                // Two builds of the app trade places every other run: measured, the
+                // page right after the other build's ran 5–10 % faster in S1 even
+                // when both were the same build.
+                if run % 2 == 1 {
+                    client = match client {
+                        Client::Feedboard => Client::FeedboardB,
+                        Client::FeedboardB => Client::Feedboard,
+                        other => other,
+                    };
+                }
+                let http = match (client, against_ports) {
+                    (Client::FeedboardB, Some((plain, tls))) => {
+                        if scenario.tls() {
+                            tls
+                        } else {
+                            plain
+                        }
+                    }
+                    _ => http,
+                };
                 let page = page_url(client, http, broker, Layout::CountOnly);
                 print!(
                     "{}, run {}/{}, {:<13} ",
@@ -777,7 +841,7 @@ fn wait_until_ready(
     let e = |e: Error| e.to_string();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if client == Client::Feedboard {
+        if client.is_feedboard() {
             match chrome.evaluate(s, probe).map_err(e)?.as_str() {
                 Some("installed") => break,
                 Some("missing") if Instant::now() > deadline => {
@@ -1003,6 +1067,33 @@ struct Summary {
     script: (f64, f64, f64),
 }
 
+/// Feedboard B's script time over Feedboard's in the same run, for each run both
+/// completed: "median [min–max]". Pairs share a run's conditions, so they show a
+/// difference between two builds that the spread across runs would hide.
+fn paired_script_ratio(results: &[RunResult], scenario: Scenario) -> String {
+    let script = |client: Client, run: usize| {
+        results
+            .iter()
+            .find(|r| r.scenario == scenario && r.client == client && r.run == run)
+            .and_then(|r| r.outcome.as_ref().ok())
+            .map(|m| m.script_us)
+    };
+    let mut ratios: Vec<f64> = (0..=results.iter().map(|r| r.run).max().unwrap_or(0))
+        .filter_map(|run| Some(script(Client::FeedboardB, run)? / script(Client::Feedboard, run)?))
+        .filter(|r| r.is_finite())
+        .collect();
+    if ratios.is_empty() {
+        return "n/a".into();
+    }
+    ratios.sort_by(f64::total_cmp);
+    format!(
+        "{:.2} [{:.2}–{:.2}]",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
+    )
+}
+
 fn summarize(results: &[RunResult], scenario: Scenario, client: Client) -> Option<Summary> {
     let mine: Vec<&RunResult> = results
         .iter()
@@ -1058,7 +1149,7 @@ fn table(results: &[RunResult], messages: usize) -> String {
     for scenario in Scenario::ALL {
         let name = scenario.label();
         let mut by_client = BTreeMap::new();
-        for client in Client::ALL {
+        for client in [Client::Feedboard, Client::FeedboardB, Client::MqttJs, Client::Raw] {
             let Some(s) = summarize(results, scenario, client) else {
                 continue;
             };
@@ -1109,6 +1200,21 @@ fn table(results: &[RunResult], messages: usize) -> String {
             ratio(Client::MqttJs, &|s| s.script.0),
             ratio(Client::Raw, &|s| s.script.0),
         );
+        if let Some(b) = by_client.get(&Client::FeedboardB) {
+            let of_b = |other: Client, f: &dyn Fn(&Summary) -> f64| match by_client.get(&other) {
+                Some(o) if f(o) > 0.0 => format!("{:.2}", f(b) / f(o)),
+                _ => "n/a".to_string(),
+            };
+            let _ = writeln!(
+                ratios,
+                "{name}: Feedboard B: rate B/raw {}, script per message B/MQTT.js {}; \
+                 B/Feedboard script {}, paired by run {}",
+                of_b(Client::Raw, &|s| s.rate.0),
+                of_b(Client::MqttJs, &|s| s.script.0),
+                of_b(Client::Feedboard, &|s| s.script.0),
+                paired_script_ratio(results, scenario),
+            );
+        }
     }
     if results
         .iter()
