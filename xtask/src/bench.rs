@@ -69,7 +69,8 @@ impl Client {
 /// origin's `feedboard.json` says instead, so the port chooses its dashboard.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Layout {
-    /// S1–S5: MQTT.js decodes each payload to a number; nothing is drawn.
+    /// S1–S5: MQTT.js decodes each payload to a number; nothing is drawn. (The app
+    /// shows one value block in S1–S3, one chart in S4 and S5.)
     CountOnly,
     /// S8, S9: one line chart, "Load", on [`TOPIC`].
     Chart,
@@ -137,8 +138,9 @@ struct Options {
     dist: Option<PathBuf>,
     /// Sample a CPU profile of every run (perturbs the figures a little).
     profile: bool,
-    /// The app's dashboard blocks (a JSON array) instead of one line chart: to see what
-    /// drawing costs, e.g. a toggle whose state topic is the load topic.
+    /// The app's dashboard in S1–S3 (a JSON array of blocks) instead of one value block:
+    /// to see what showing it costs, e.g. `[{"title": "Load", "type": "line_chart",
+    /// "topic": "bench/load"}]` for the chart measured there until session 9.
     blocks: Option<String>,
     /// Only these parts (`--only s1,s4,explorer`); empty for all.
     only: Vec<String>,
@@ -312,43 +314,44 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         fs::copy(bench_dir.join(page), www.join(page))?;
     }
     fs::copy(&mqtt_js, www.join("mqtt.min.js"))?;
-    let blocks = options.blocks.clone().unwrap_or_else(|| {
-        format!(r#"[{{"title": "Load", "type": "line_chart", "topic": "{TOPIC}", "unit": ""}}]"#)
+    // S1–S3 compare receiving: the MQTT.js page decodes each payload to a number and
+    // keeps the latest, so the app shows the latest value as a number (a value block),
+    // unless `--blocks` says otherwise. What drawing costs is S6–S9's part, where both
+    // pages draw the same charts; the other app pages (S4, S5, S8, S9) show one chart.
+    let receive_blocks = options.blocks.clone().unwrap_or_else(|| {
+        format!(r#"[{{"title": "Load", "type": "value", "topic": "{TOPIC}", "unit": ""}}]"#)
     });
-    let config = |broker: &str| {
+    let chart_blocks =
+        format!(r#"[{{"title": "Load", "type": "line_chart", "topic": "{TOPIC}", "unit": ""}}]"#);
+    let config = |broker: &str, blocks: &str| {
         format!(
             r#"{{"broker": "{broker}", "connect": true, "dashboard": {{"version": 1, "title": "Bench", "blocks": {blocks}}}}}"#
         )
     };
-    // The wss copy of the app on an origin of its own: its saved dashboards (local
-    // storage) are not the ws copy's.
-    let www_tls = temp.path().join("www-tls");
-    copy_dir(&www, &www_tls)?;
-    fs::write(
-        www.join("feedboard.json"),
-        config(&format!("ws://127.0.0.1:{ws_port}")),
-    )?;
-    fs::write(
-        www_tls.join("feedboard.json"),
-        config(&format!("wss://localhost:{wss_port}")),
-    )?;
+    let ws_url = format!("ws://127.0.0.1:{ws_port}");
+    let wss_url = format!("wss://localhost:{wss_port}");
+    // Each copy of the app on an origin of its own: its saved dashboards (local
+    // storage) are not another's.
+    let copy_with = |name: &str, app: &Path, broker: &str, blocks: &str| -> Result<PathBuf> {
+        let copy = temp.path().join(name);
+        copy_dir(app, &copy)?;
+        fs::write(copy.join("feedboard.json"), config(broker, blocks))?;
+        Ok(copy)
+    };
+    let www_tls = copy_with("www-tls", &www, &wss_url, &chart_blocks)?;
+    let www_receive = copy_with("www-receive", &www, &ws_url, &receive_blocks)?;
+    let www_receive_tls = copy_with("www-receive-tls", &www, &wss_url, &receive_blocks)?;
+    fs::write(www.join("feedboard.json"), config(&ws_url, &chart_blocks))?;
     // The dashboard under load (S6, S7), on an origin of its own too.
     let www_load = temp.path().join("www-load");
     copy_dir(&www, &www_load)?;
-    dashboard_load::write_config(&www_load, &format!("ws://127.0.0.1:{ws_port}"))?;
-    // `--against`: the other build, on origins of its own, with the same dashboards.
+    dashboard_load::write_config(&www_load, &ws_url)?;
+    // `--against`: the other build, on origins of its own, with S1–S3's dashboard.
     let against_ports = match &options.against {
-        Some(dir) => {
-            let (plain, tls) = (temp.path().join("www-b"), temp.path().join("www-b-tls"));
-            for (copy, broker) in [
-                (&plain, format!("ws://127.0.0.1:{ws_port}")),
-                (&tls, format!("wss://localhost:{wss_port}")),
-            ] {
-                copy_dir(dir, copy)?;
-                fs::write(copy.join("feedboard.json"), config(&broker))?;
-            }
-            Some((serve(plain)?, serve(tls)?))
-        }
+        Some(dir) => Some((
+            serve(copy_with("www-b", dir, &ws_url, &receive_blocks)?)?,
+            serve(copy_with("www-b-tls", dir, &wss_url, &receive_blocks)?)?,
+        )),
         None => None,
     };
     let mut s1_clients = Client::ALL.to_vec();
@@ -358,6 +361,8 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;
     let http_port = serve(www.clone())?;
     let http_tls_port = serve(www_tls)?;
+    let http_receive_port = serve(www_receive)?;
+    let http_receive_tls_port = serve(www_receive_tls)?;
     let http_load_port = serve(www_load)?;
     let mut chrome = Chrome::start(temp.path())?;
 
@@ -370,9 +375,9 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     {
         let qos = scenario.qos();
         let (http, broker) = if scenario.tls() {
-            (http_tls_port, &wss_broker)
+            (http_receive_tls_port, &wss_broker)
         } else {
-            (http_port, &ws_broker)
+            (http_receive_port, &ws_broker)
         };
         for run in 0..options.runs {
             // Interleaved: each run starts with the next client.
@@ -381,7 +386,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                 // Two builds of the app trade places every other run: measured, the
                 // page right after the other build's ran 5–10 % faster in S1 even
                 // when both were the same build.
-                if run % 2 == 1 {
+                if run % 2 == 1 && against_ports.is_some() {
                     client = match client {
                         Client::Feedboard => Client::FeedboardB,
                         Client::FeedboardB => Client::Feedboard,
