@@ -1112,6 +1112,9 @@ fn summarize(results: &[RunResult], scenario: Scenario, client: Client) -> Optio
         .iter()
         .filter_map(|r| r.outcome.as_ref().err().cloned())
         .collect();
+    if mine.is_empty() {
+        return None; // not measured at all (Feedboard B without --against)
+    }
     if ok.is_empty() {
         return Some(Summary {
             runs: 0,
