@@ -1157,7 +1157,12 @@ fn table(results: &[RunResult], messages: usize) -> String {
     for scenario in Scenario::ALL {
         let name = scenario.label();
         let mut by_client = BTreeMap::new();
-        for client in [Client::Feedboard, Client::FeedboardB, Client::MqttJs, Client::Raw] {
+        for client in [
+            Client::Feedboard,
+            Client::FeedboardB,
+            Client::MqttJs,
+            Client::Raw,
+        ] {
             let Some(s) = summarize(results, scenario, client) else {
                 continue;
             };
