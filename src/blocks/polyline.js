@@ -1,6 +1,6 @@
 // A chart's line, stroked in one call from wasm: plotters-canvas makes one wasm-to-JS
-// call per point (`lineTo`), up to 4 per pixel column of a chart whose window is full.
-// Here the points cross once, as a view of wasm memory.
+// call per point (`lineTo`), about 4 per pixel column of a busy chart — most of a
+// redraw's script time. Here the points cross once, as a view of wasm memory.
 // See src/blocks/polyline.rs.
 //
 // `xy` is x0, y0, x1, y1, ... in canvas pixels; `colour` a CSS colour.
