@@ -24,7 +24,6 @@ pub mod map;
 pub mod map_geometry;
 pub mod number_format;
 pub mod number_pad;
-pub mod polyline;
 pub mod redraw_pacer;
 pub mod reported;
 pub mod slider;

@@ -3,12 +3,10 @@
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 use super::chart_data::{stepped, y_range, Point};
 use super::chart_readout::{relative_time_label, MARGIN_PX, Y_LABELS_PX, Y_NAME_PX};
-use super::polyline::{self, pixel_path};
 use super::thresholds::{Level, Threshold};
 
 /// The chart's colours in one theme.
@@ -138,14 +136,6 @@ pub fn draw(
         canvas.set_width(width);
     }
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or(DrawError::NoContext)?;
-    // The same context, for the series lines (polyline.rs): plotters draws at once, so
-    // what is drawn here lands in order between its calls.
-    let context: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or(DrawError::NoContext)?;
     let root = backend.into_drawing_area();
     let palette = look.palette;
     root.fill(&palette.background)?;
@@ -209,9 +199,10 @@ pub fn draw(
         } else {
             points
         };
-        let area = chart.plotting_area();
-        let path = pixel_path(line.iter().map(|point| area.map_coordinate(point)));
-        polyline::stroke(&context, &path, colour, 2.0);
+        chart.draw_series(LineSeries::new(
+            line.iter().copied(),
+            colour.stroke_width(2),
+        ))?;
         if let Some(&last) = points.last() {
             chart.draw_series(std::iter::once(Circle::new(last, 3, colour.filled())))?;
         }
