@@ -368,24 +368,30 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
 
     let ws_broker = format!("ws://127.0.0.1:{ws_port}");
     let wss_broker = format!("wss://localhost:{wss_port}");
+    // Where each client's S1–S3 page is served from, over ws and over wss: Feedboard B
+    // from its own origins, every other page from the receive dashboard's.
+    let receive_ports = |client: Client| match (client, against_ports) {
+        (Client::FeedboardB, Some(ports)) => ports,
+        _ => (http_receive_port, http_receive_tls_port),
+    };
     let mut results = Vec::new();
     for scenario in Scenario::ALL
         .into_iter()
         .filter(|_| options.runs_part("s1"))
     {
         let qos = scenario.qos();
-        let (http, broker) = if scenario.tls() {
-            (http_receive_tls_port, &wss_broker)
+        let broker = if scenario.tls() {
+            &wss_broker
         } else {
-            (http_receive_port, &ws_broker)
+            &ws_broker
         };
         for run in 0..options.runs {
             // Interleaved: each run starts with the next client.
             for k in 0..s1_clients.len() {
                 let mut client = s1_clients[(run + k) % s1_clients.len()];
-                // Two builds of the app trade places every other run: measured, the
-                // page right after the other build's ran 5–10 % faster in S1 even
-                // when both were the same build.
+                // Two builds of the app trade places every other run, so that neither
+                // always runs right after the other. (It did not remove the bias an A/A
+                // shows: docs/performance.md, "Session 10".)
                 if run % 2 == 1 && against_ports.is_some() {
                     client = match client {
                         Client::Feedboard => Client::FeedboardB,
@@ -393,16 +399,8 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                         other => other,
                     };
                 }
-                let http = match (client, against_ports) {
-                    (Client::FeedboardB, Some((plain, tls))) => {
-                        if scenario.tls() {
-                            tls
-                        } else {
-                            plain
-                        }
-                    }
-                    _ => http,
-                };
+                let (plain, tls) = receive_ports(client);
+                let http = if scenario.tls() { tls } else { plain };
                 let page = page_url(client, http, broker, Layout::CountOnly);
                 print!(
                     "{}, run {}/{}, {:<13} ",
@@ -1090,10 +1088,10 @@ fn paired_script_ratio(results: &[RunResult], scenario: Scenario) -> String {
     if ratios.is_empty() {
         return "n/a".into();
     }
-    ratios.sort_by(f64::total_cmp);
+    // `median` sorts, so the ends are the extremes.
+    let middle = median(&mut ratios);
     format!(
-        "{:.2} [{:.2}–{:.2}]",
-        ratios[ratios.len() / 2],
+        "{middle:.2} [{:.2}–{:.2}]",
         ratios[0],
         ratios[ratios.len() - 1]
     )
