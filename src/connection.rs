@@ -16,6 +16,6 @@ mod turn_end;
 
 pub use clock::wall_now_ms;
 pub use delivery::Delivery;
-pub use driver::{Connection, ConnectionCounters};
+pub use driver::{Connection, ConnectionCounters, MessageTap};
 pub use settings::{BrokerUrl, ConnectionSettings, SettingsError};
 pub use status::ConnectionStatus;

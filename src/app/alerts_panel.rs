@@ -16,6 +16,7 @@ use crate::alerts::{
     reads_topic, rule_mapping, AlertEngine, AlertLog, AlertRule, Level, LogEntry, State,
 };
 use crate::connection::{wall_now_ms, Connection, ConnectionStatus};
+use crate::dashboards::view::release_feeds;
 use crate::feeds::FeedId;
 use crate::pwa::{self, Permission};
 
@@ -222,7 +223,8 @@ fn sounding(alerts: Alerts, rules: &[AlertRule]) -> Option<(Level, u64)> {
 
 /// The rules were edited: rules that stayed keep their state, entries and mutes; new
 /// ones are bound (subscribing when connected) and look at their feed's latest live
-/// value at once, so a rule made while the value is already past its bound fires.
+/// value at once, so a rule made while the value is already past its bound fires; the
+/// topics of removed ones are unsubscribed unless something else reads them.
 fn follow_edit(
     running: &mut Running,
     rules: Vec<AlertRule>,
@@ -269,7 +271,13 @@ fn follow_edit(
         }
     }
     running.engine = AlertEngine::carry_over(&running.engine, &rules, &mapping);
-    running.bound = bound;
+    // The rules' feeds were bound again above, so a rule that stayed keeps its feed
+    // read throughout; only the feeds of removed or changed rules may end unread.
+    let before: Vec<FeedId> = std::mem::replace(&mut running.bound, bound)
+        .into_iter()
+        .flatten()
+        .collect();
+    release_feeds(feeds, connection, &before);
     running.seen = seen;
     running.rules = rules;
     alerts.log.update(|log| log.remap(&mapping, wall_now_ms()));

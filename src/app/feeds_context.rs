@@ -113,6 +113,27 @@ impl FeedsContext {
         Ok(id)
     }
 
+    /// Gives back one reading of each feed of `ids` (its block or alert rule is gone).
+    /// Returns the filters no feed reads any more: to unsubscribe from.
+    pub fn release(self, ids: &[FeedId]) -> Vec<String> {
+        self.store
+            .try_with_value(|store| {
+                let Ok(mut store) = store.try_borrow_mut() else {
+                    // Only while a message is being stored, which never renders: the
+                    // feeds stay read, as they were before this existed.
+                    leptos::logging::warn!("feed store busy: feeds not released");
+                    return Vec::new();
+                };
+                let before = store.filters();
+                for &id in ids {
+                    store.release(id);
+                }
+                let after = store.filters();
+                before.into_iter().filter(|f| !after.contains(f)).collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Every filter the store's feeds are bound to.
     pub fn filters(self) -> Vec<String> {
         self.store.with_value(|s| s.borrow().filters())

@@ -20,9 +20,10 @@ use super::read_out::ReadOut;
 use super::{ConnectionForm, Dashboards, Refusals, Traffic};
 use crate::blocks::Liveness;
 use crate::connection::{Connection, ConnectionSettings};
-use crate::dashboards::{view::DashboardView, Entry, HistorySettings};
+use crate::dashboards::view::{release_feeds, DashboardView};
+use crate::dashboards::{Entry, HistorySettings};
 use crate::export::{feed_rows, TimeRange};
-use crate::feeds::FeedStore;
+use crate::feeds::{FeedId, FeedStore};
 use crate::wizard::{BlockWizard, WizardTask};
 
 /// One dashboard of the library, live. Mount it afresh for another dashboard.
@@ -43,11 +44,16 @@ pub fn OpenDashboard(
     let store = Rc::new(RefCell::new(FeedStore::new()));
     let feeds = FeedsContext::new(store.clone());
     // Bound before the form: its first Connect (autoconnect) subscribes to them. Blocks
-    // bind themselves again when they mount, to the same feeds.
-    for block in &dashboard.blocks {
-        feeds.bind(block);
-    }
+    // bind themselves again when they mount, to the same feeds; then these bindings
+    // are given back, so that deleting a block can leave its feed unread.
+    let prebound: Vec<FeedId> = dashboard
+        .blocks
+        .iter()
+        .flat_map(|block| feeds.bind(block).feeds)
+        .flatten()
+        .collect();
     let connection = Connection::new(store, feeds.frame_listener());
+    queue_microtask(move || release_feeds(feeds, connection, &prebound));
     let rules = Memo::new(move |_| {
         dashboards.with(|l| {
             l.entry(id)

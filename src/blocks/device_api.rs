@@ -17,7 +17,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use mqtt_session::{MessageProperties, QoS};
 
-use crate::connection::{Connection, Delivery};
+use crate::connection::{Connection, Delivery, MessageTap};
 
 /// Longest decrypted answer shown, in characters: a block is not a file viewer.
 const SHOWN_CHARS: usize = 4000;
@@ -132,7 +132,17 @@ pub fn DeviceApi(
     let data_text = RwSignal::new("{}".to_string());
     let problem = RwSignal::new(None::<String>);
     let call = RwSignal::new(None::<Call>);
-    let listened = StoredValue::new(Vec::<String>::new());
+    // The response topics listened to, each with its tap: given back when the block
+    // goes, so that a deleted block's answers stop coming in.
+    let listened = StoredValue::new_local(Vec::<(String, MessageTap)>::new());
+    on_cleanup(move || {
+        for (topic, tap) in listened
+            .try_update_value(std::mem::take)
+            .unwrap_or_default()
+        {
+            connection.stop_listening(&topic, &tap);
+        }
+    });
     let timer = StoredValue::new_local(None::<Timeout>);
     let user = StoredValue::new(user);
 
@@ -155,8 +165,8 @@ pub fn DeviceApi(
                 response_topic(u, &device, &endpoint),
             )
         });
-        if !listened.with_value(|l| l.contains(&response_topic)) {
-            let tap = std::rc::Rc::new(
+        if !listened.with_value(|l| l.iter().any(|(t, _)| *t == response_topic)) {
+            let tap: MessageTap = std::rc::Rc::new(
                 move |topic: &str, payload: &[u8], correlation: Option<&[u8]>| {
                     call.try_update(|c| {
                         if let Some(c) = c.as_mut() {
@@ -165,8 +175,8 @@ pub fn DeviceApi(
                     });
                 },
             );
-            connection.listen(&response_topic, tap)?;
-            listened.update_value(|l| l.push(response_topic.clone()));
+            connection.listen(&response_topic, tap.clone())?;
+            listened.update_value(|l| l.push((response_topic.clone(), tap)));
         }
         let payload = serde_json::to_string(&request).map_err(|e| e.to_string())?;
         let id = request.id.clone();

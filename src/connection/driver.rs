@@ -257,6 +257,26 @@ impl Connection {
 }
 
 impl Connection {
+    /// Undoes one [`Connection::listen`]: `tap` gets no more messages, and `filter` is
+    /// unsubscribed unless a feed, another tap or the explorer reads it.
+    pub fn stop_listening(&self, filter: &str, tap: &MessageTap) {
+        let Some(driver) = self.driver.try_get_value() else {
+            return;
+        };
+        {
+            let mut d = driver.borrow_mut();
+            let Some(at) = d
+                .taps
+                .iter()
+                .position(|(f, t)| f == filter && Rc::ptr_eq(t, tap))
+            else {
+                return;
+            };
+            d.taps.remove(at);
+        }
+        self.unsubscribe_unread(vec![filter.to_owned()]);
+    }
+
     /// Subscribes to `filter` (now, or when connected; again after every new
     /// connection) and notes every message matching it in `tree`, whatever the feeds
     /// read: the topic explorer. Replaces the explorer's previous filter (see
@@ -294,6 +314,52 @@ impl Connection {
             Some(names) => names.all_feeds(),
             None => "#".to_owned(),
         }
+    }
+
+    /// Unsubscribes from `filters`, which the feed store stopped reading (their blocks
+    /// or alert rules were removed), unless a feed, a tap or the explorer still reads
+    /// one. A filter still waiting for the connection is just dropped from the wait.
+    pub fn unsubscribe_unread(&self, filters: Vec<String>) {
+        // Called after a block's cleanup, which may run as the whole dashboard (and
+        // this connection) goes away.
+        let Some(driver) = self.driver.try_get_value() else {
+            return;
+        };
+        {
+            let mut d = driver.borrow_mut();
+            // Compared as on the wire: in Adafruit IO mode a feed key and its whole
+            // topic are one subscription.
+            let names = d.adafruit.clone();
+            let wire = |filter: &str| match &names {
+                Some(names) => names.wire(filter).into_owned(),
+                None => filter.to_owned(),
+            };
+            let bound = d.store.borrow().filters();
+            let tapped = d.taps.iter().map(|(f, _)| f);
+            let mut read: Vec<String> = bound.iter().chain(tapped).map(|f| wire(f)).collect();
+            read.extend(d.exploring.iter().map(|e| e.filter.clone()));
+            read.extend(names.iter().flat_map(AdafruitNames::notice_filters));
+            let mut wire_filters = Vec::new();
+            for filter in filters {
+                let on_wire = wire(&filter);
+                if read.contains(&on_wire) || wire_filters.contains(&on_wire) {
+                    continue;
+                }
+                let waiting = d.unsubscribed.len();
+                d.unsubscribed.retain(|f| *f != filter);
+                if d.unsubscribed.len() == waiting {
+                    wire_filters.push(on_wire);
+                }
+                // Else it was never sent: nothing to undo at the broker.
+            }
+            if wire_filters.is_empty() {
+                return;
+            }
+            let now = d.clock.now();
+            // Only fails for an invalid filter, which the store refused when binding.
+            let _ = d.session.unsubscribe(now, wire_filters);
+        }
+        Driver::pump(&driver, Flush::Now);
     }
 
     /// Stops the explorer: its filter is unsubscribed unless a feed or a tap reads it

@@ -115,7 +115,10 @@ fn keyed_rows(blocks: &[Block]) -> Vec<Row> {
 
 /// Binds `block`'s feeds and subscribes to the filters that are new to the store (a
 /// block added while connected). Filters already subscribed are not sent again: the
-/// broker would resend their retained messages to the feeds that have them.
+/// broker would resend their retained messages to the feeds that have them. When the
+/// current owner (the block's place on the dashboard, or the wizard's preview) is
+/// cleaned up, the feeds are given back and the filters nothing reads any more are
+/// unsubscribed.
 pub(crate) fn bind_and_subscribe(
     feeds: FeedsContext,
     connection: Connection,
@@ -136,7 +139,22 @@ pub(crate) fn bind_and_subscribe(
             }
         });
     }
+    let ids: Vec<FeedId> = bound.feeds.iter().flatten().copied().collect();
+    on_cleanup(move || {
+        // After the render that removed the block: an edited block is removed and
+        // added in one render, and its feeds should stay subscribed all along.
+        queue_microtask(move || release_feeds(feeds, connection, &ids));
+    });
     bound
+}
+
+/// Gives back feeds a block or an alert rule read, unsubscribing from the filters no
+/// feed reads any more (a deleted block's topic should not keep flowing in).
+pub(crate) fn release_feeds(feeds: FeedsContext, connection: Connection, ids: &[FeedId]) {
+    let unread = feeds.release(ids);
+    if !unread.is_empty() {
+        connection.unsubscribe_unread(unread);
+    }
 }
 
 /// The block's view once bound, or why it cannot show.

@@ -84,6 +84,10 @@ pub struct Feed {
     wildcard: bool,
     /// Why the broker refused the subscription to the filter, until it grants one.
     refused: Option<String>,
+    /// How many blocks and alert rules read it. At 0 no message reaches it and its
+    /// filter is no longer subscribed, but it keeps what it had: a block edited is
+    /// removed and added again, and should find its history.
+    readers: u32,
 }
 
 impl Feed {
@@ -292,21 +296,66 @@ impl FeedStore {
             messages: 0,
             wildcard,
             refused: None,
+            readers: 1,
         });
         self.changed_flag.push(false);
         self.history_slots.push(None);
-        if wildcard {
+        self.route(id);
+        Ok(id)
+    }
+
+    /// Messages matching the feed's filter reach it from now on.
+    fn route(&mut self, id: FeedId) {
+        let feed = &self.feeds[id.0];
+        if feed.wildcard {
             self.wildcard.push(id);
         } else {
-            self.exact.entry(filter.to_owned()).or_default().push(id);
+            self.exact.entry(feed.filter.clone()).or_default().push(id);
         }
-        Ok(id)
+    }
+
+    /// No message reaches the feed any more.
+    fn unroute(&mut self, id: FeedId) {
+        let feed = &self.feeds[id.0];
+        if feed.wildcard {
+            self.wildcard.retain(|&w| w != id);
+        } else if let Some(ids) = self.exact.get_mut(&feed.filter) {
+            ids.retain(|&e| e != id);
+            if ids.is_empty() {
+                self.exact.remove(&feed.filter);
+            }
+        }
+    }
+
+    /// One reader of feed `id` (a block or an alert rule, from [`FeedStore::add_feed`]
+    /// or [`FeedStore::find_or_add_feed`]) is gone. Returns true when that was its
+    /// last: it gets no more messages, and its filter leaves [`FeedStore::filters`]
+    /// unless another feed reads it.
+    pub fn release(&mut self, id: FeedId) -> bool {
+        let Some(feed) = self.feeds.get_mut(id.0) else {
+            return false;
+        };
+        if feed.readers == 0 {
+            return false;
+        }
+        feed.readers -= 1;
+        if feed.readers > 0 {
+            return false;
+        }
+        self.unroute(id);
+        true
+    }
+
+    /// True while some block or alert rule reads feed `id`.
+    pub fn is_read(&self, id: FeedId) -> bool {
+        self.feeds.get(id.0).is_some_and(|f| f.readers > 0)
     }
 
     /// The feed bound to `filter` with `decoding`, added unless there is one already:
     /// a block added or edited while the dashboard is open shares the history of the
     /// feed it reads instead of starting an empty copy of it. An existing feed keeps at
-    /// least `capacity` samples from then on.
+    /// least `capacity` samples from then on. Either way the feed has one more reader,
+    /// to be given back with [`FeedStore::release`].
     pub fn find_or_add_feed(
         &mut self,
         filter: &str,
@@ -318,6 +367,10 @@ impl FeedStore {
                 let feed = &mut self.feeds[id.0];
                 feed.samples.grow_to(capacity);
                 feed.texts.grow_to(capacity.min(MAX_KEPT_TEXTS));
+                feed.readers += 1;
+                if feed.readers == 1 {
+                    self.route(id);
+                }
                 Ok(id)
             }
             None => self.add_feed(filter, decoding, capacity),
@@ -359,10 +412,11 @@ impl FeedStore {
         self.feeds.get(id.0)
     }
 
-    /// Every distinct filter, in the order first bound: what to subscribe to.
+    /// Every distinct filter of a feed that something reads, in the order first
+    /// bound: what to subscribe to.
     pub fn filters(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for feed in &self.feeds {
+        for feed in self.feeds.iter().filter(|f| f.readers > 0) {
             if !out.contains(&feed.filter) {
                 out.push(feed.filter.clone());
             }
@@ -655,6 +709,44 @@ mod tests {
         assert!(store
             .find_or_add_feed("a/#/b", Decoding::number(), 10)
             .is_err());
+    }
+
+    #[test]
+    fn a_feed_nobody_reads_gets_no_messages_and_leaves_the_filters() {
+        let mut store = FeedStore::new();
+        let chart = store.find_or_add_feed("t", Decoding::number(), 10).unwrap();
+        let value = store.find_or_add_feed("t", Decoding::number(), 10).unwrap();
+        let all = store
+            .find_or_add_feed("home/#", Decoding::number(), 10)
+            .unwrap();
+        store.ingest("t", b"1", false, 0.0);
+        assert!(!store.release(chart), "the value block still reads it");
+        assert_eq!(store.filters(), ["t", "home/#"]);
+        assert!(store.release(value), "its last reader");
+        assert!(store.release(all));
+        assert!(!store.release(all), "released once per reader, no further");
+        assert!(store.filters().is_empty());
+        assert_eq!(store.ingest("t", b"2", false, 1.0), 0);
+        assert_eq!(store.ingest("home/a", b"3", false, 1.0), 0);
+        assert!(!store.is_read(chart));
+
+        // Read again (a block edited, or added back): its history is still there, and
+        // messages reach it once, not twice.
+        assert_eq!(
+            store.find_or_add_feed("t", Decoding::number(), 10),
+            Ok(chart)
+        );
+        assert!(store.is_read(chart));
+        assert_eq!(store.filters(), ["t"]);
+        assert_eq!(store.ingest("t", b"4", false, 2.0), 1);
+        let values: Vec<f64> = store
+            .feed(chart)
+            .unwrap()
+            .samples()
+            .iter()
+            .map(|s| s.value.as_f64())
+            .collect();
+        assert_eq!(values, [1.0, 4.0]);
     }
 
     #[test]

@@ -340,6 +340,9 @@ fn an_alert_made_in_the_page_is_checked_at_its_fields_fires_sounds_and_is_edited
         })
         .await;
         assert_eq!(saved_alerts(browser).await, json!(null), "none saved");
+        // The rule's feed is gone, not the block's: its topic still comes in.
+        monitor.publish("alice/f/spo2", "95", true).await;
+        browser.find_by_role("group", "SpO2: 95 %").await;
         setup.browser.close().await;
     });
 }

@@ -62,11 +62,17 @@ fn a_request_carries_a_fresh_key_and_only_its_own_answer_is_decrypted_and_shown(
         // The device logs in as itself: the ACL lets it read only its own requests.
         let mut device = Peer::connect("lock-1", setup.broker_tcp_port(), LOCK_1).await;
         device.subscribe("alice/req/lock-1/+").await;
+        type_into(
+            &browser.find_by_role("textbox", "Client ID").await,
+            "lock-console",
+        )
+        .await;
         connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
         wait_until_connected(browser).await;
 
         send_request(browser).await;
         let (key, id, data) = next_request(&mut device, REQUEST).await;
+        crate::wait_for_subscriptions(&setup, "lock-console", &[RESPONSE]).await;
         assert_eq!(data, json!({}));
         browser
             .wait_for_text("region", "Lock", "the wait", |t| {
@@ -111,6 +117,12 @@ fn a_request_carries_a_fresh_key_and_only_its_own_answer_is_decrypted_and_shown(
                 t.contains("Response rejected: the response's data does not decrypt")
             })
             .await;
+
+        // Deleted, the block stops listening: its response topic is unsubscribed.
+        browser.click("button", "Edit layout").await;
+        browser.click("button", "Delete “Lock”").await;
+        browser.click("button", "Yes, delete").await;
+        crate::wait_for_subscriptions(&setup, "lock-console", &[]).await;
         setup.browser.close().await;
     });
 }

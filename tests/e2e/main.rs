@@ -186,6 +186,26 @@ async fn wait_until_connected(browser: &Browser) {
         .await;
 }
 
+/// Waits until the broker's log has `client_id` subscribed to exactly `expected`.
+async fn wait_for_subscriptions(setup: &Setup, client_id: &str, expected: &[&str]) {
+    support::eventually(
+        &format!("{client_id} to be subscribed to {expected:?}"),
+        || async {
+            let mut subscribed =
+                crate::mosquitto::subscriptions_in_log(&setup.broker.log(), client_id);
+            subscribed.sort();
+            let mut wanted: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+            wanted.sort();
+            if subscribed == wanted {
+                Ok(())
+            } else {
+                Err(format!("subscribed to {subscribed:?}"))
+            }
+        },
+    )
+    .await;
+}
+
 /// A figure of the Traffic list, found by its visible term ("Messages received").
 async fn traffic_figure(browser: &Browser, term: &str) -> Result<u64, String> {
     let xpath = format!(

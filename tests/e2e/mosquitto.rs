@@ -357,6 +357,44 @@ impl Drop for Mosquitto {
     }
 }
 
+/// The filters `client_id` is subscribed to according to the broker's log (`log_type
+/// all`): what its SUBSCRIBEs added and its UNSUBSCRIBEs took away, in order. Mosquitto
+/// logs "Received SUBSCRIBE from <id>" and then each filter on a line of its own,
+/// indented by a tab, up to its answer.
+pub fn subscriptions_in_log(log: &str, client_id: &str) -> Vec<String> {
+    let subscribe = format!("Received SUBSCRIBE from {client_id}");
+    let unsubscribe = format!("Received UNSUBSCRIBE from {client_id}");
+    let mut subscribed: Vec<String> = Vec::new();
+    // While reading a packet's filters: whether it subscribes.
+    let mut reading: Option<bool> = None;
+    for line in log.lines() {
+        // Each line starts with the time: "1733500000: ".
+        let text = line.split_once(": ").map_or(line, |(_, rest)| rest);
+        if let (Some(subscribing), Some(filter)) = (reading, text.strip_prefix('\t')) {
+            // "\t<filter> (QoS 1)" for a subscription, "\t<filter>" for its removal.
+            let filter = match filter.rsplit_once(" (QoS ") {
+                Some((filter, _)) if subscribing => filter,
+                _ => filter,
+            };
+            subscribed.retain(|f| f != filter);
+            if subscribing {
+                subscribed.push(filter.to_owned());
+            }
+            continue;
+        }
+        // Between a packet's filters it also logs "<id> <qos> <filter>"; the packet's
+        // part ends with the broker's answer ("Sending SUBACK to …").
+        if text == subscribe {
+            reading = Some(true);
+        } else if text == unsubscribe {
+            reading = Some(false);
+        } else if text.starts_with("Received ") || text.starts_with("Sending ") {
+            reading = None;
+        }
+    }
+    subscribed
+}
+
 fn read_log(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| format!("(no log: {e})"))
 }

@@ -273,3 +273,74 @@ fn blocks_are_moved_resized_edited_and_deleted_with_the_keyboard() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn a_deleted_block_or_a_cancelled_preview_stops_its_topic_and_a_topic_still_read_stays() {
+    run(async {
+        let value = |title: &str, topic: &str| json!({ "title": title, "type": "value", "topic": topic, "unit": "u" });
+        let blocks = json!([
+            value("Kept", "demo/kept"),
+            value("Twin", "demo/kept"),
+            value("Gone", "demo/gone"),
+        ]);
+        let setup = Setup::start_with_dashboard(
+            json!({ "version": 1, "title": "Layout", "blocks": blocks }),
+        )
+        .await;
+        let browser = &setup.browser;
+        let client_id = browser.find_by_role("textbox", "Client ID").await;
+        browser::type_into(&client_id, "layout-page").await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        crate::wait_for_subscriptions(&setup, "layout-page", &["demo/kept", "demo/gone"]).await;
+        let mut device = setup.peer("device").await;
+        device.publish("demo/gone", "1", false).await;
+        device.publish("demo/kept", "2", false).await;
+        wait_for_value(browser, "Gone", "1 u").await;
+        wait_for_value(browser, "Twin", "2 u").await;
+
+        browser.click("button", "Edit layout").await;
+        for title in ["Twin", "Gone"] {
+            browser.click("button", &format!("Delete “{title}”")).await;
+            browser.click("button", "Yes, delete").await;
+        }
+        wait_for_titles(browser, &["Kept"]).await;
+        // "demo/gone" is unsubscribed; "demo/kept", which Kept still reads, is not.
+        crate::wait_for_subscriptions(&setup, "layout-page", &["demo/kept"]).await;
+
+        // What the deleted block read no longer reaches the page: of these two, only
+        // the second is received (the broker keeps a publisher's messages in order).
+        let received = crate::traffic_figure(browser, "Messages received")
+            .await
+            .expect("the received count");
+        device.publish("demo/gone", "3", false).await;
+        device.publish("demo/kept", "4", false).await;
+        wait_for_value(browser, "Kept", "4 u").await;
+        assert_eq!(
+            crate::traffic_figure(browser, "Messages received").await,
+            Ok(received + 1),
+            "only the kept topic's message came in"
+        );
+
+        // The wizard's preview reads its topic while it shows, not after a Cancel.
+        device.publish("demo/preview", "5", true).await;
+        browser.click("button", "Add block").await;
+        browser.click("radio", "Value").await;
+        browser.click("button", "Next").await;
+        type_in(browser, "Feed topic", "demo/preview").await;
+        browser.click("button", "Next").await;
+        eventually("the preview to show the retained value", || async {
+            let text = preview_text(browser).await?;
+            if text.contains('5') {
+                Ok(())
+            } else {
+                Err(format!("preview {text:?}"))
+            }
+        })
+        .await;
+        crate::wait_for_subscriptions(&setup, "layout-page", &["demo/kept", "demo/preview"]).await;
+        browser.click("button", "Cancel").await;
+        crate::wait_for_subscriptions(&setup, "layout-page", &["demo/kept"]).await;
+        setup.browser.close().await;
+    });
+}
