@@ -119,8 +119,9 @@ impl FeedsContext {
         self.store
             .try_with_value(|store| {
                 let Ok(mut store) = store.try_borrow_mut() else {
-                    // Only while a message is being stored, which never renders: the
-                    // feeds stay read, as they were before this existed.
+                    // The store is borrowed while a message is stored or a frame is
+                    // drawn, neither of which releases feeds; should it happen, the
+                    // feeds stay subscribed, which loses nothing.
                     leptos::logging::warn!("feed store busy: feeds not released");
                     return Vec::new();
                 };

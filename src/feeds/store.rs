@@ -367,7 +367,7 @@ impl FeedStore {
                 let feed = &mut self.feeds[id.0];
                 feed.samples.grow_to(capacity);
                 feed.texts.grow_to(capacity.min(MAX_KEPT_TEXTS));
-                feed.readers += 1;
+                feed.readers = feed.readers.saturating_add(1);
                 if feed.readers == 1 {
                     self.route(id);
                 }
