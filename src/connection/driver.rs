@@ -325,40 +325,7 @@ impl Connection {
         let Some(driver) = self.driver.try_get_value() else {
             return;
         };
-        {
-            let mut d = driver.borrow_mut();
-            // Compared as on the wire: in Adafruit IO mode a feed key and its whole
-            // topic are one subscription.
-            let names = d.adafruit.clone();
-            let wire = |filter: &str| match &names {
-                Some(names) => names.wire(filter).into_owned(),
-                None => filter.to_owned(),
-            };
-            let bound = d.store.borrow().filters();
-            let tapped = d.taps.iter().map(|(f, _)| f);
-            let mut read: Vec<String> = bound.iter().chain(tapped).map(|f| wire(f)).collect();
-            read.extend(d.exploring.iter().map(|e| e.filter.clone()));
-            read.extend(names.iter().flat_map(AdafruitNames::notice_filters));
-            let mut wire_filters = Vec::new();
-            for filter in filters {
-                let on_wire = wire(&filter);
-                if read.contains(&on_wire) || wire_filters.contains(&on_wire) {
-                    continue;
-                }
-                let waiting = d.unsubscribed.len();
-                d.unsubscribed.retain(|f| *f != filter);
-                if d.unsubscribed.len() == waiting {
-                    wire_filters.push(on_wire);
-                }
-                // Else it was never sent: nothing to undo at the broker.
-            }
-            if wire_filters.is_empty() {
-                return;
-            }
-            let now = d.clock.now();
-            // Only fails for an invalid filter, which the store refused when binding.
-            let _ = d.session.unsubscribe(now, wire_filters);
-        }
+        driver.borrow_mut().unsubscribe_unread(filters);
         Driver::pump(&driver, Flush::Now);
     }
 
@@ -375,26 +342,14 @@ impl Connection {
             let Some(exploring) = d.exploring.take() else {
                 return;
             };
-            let filter = exploring.filter.clone();
-            let still_read = d.store.borrow().filters().contains(&filter)
-                || d.taps.iter().any(|(f, _)| *f == filter);
-            if still_read {
+            let unsubscribed = d.unsubscribe_unread(vec![exploring.filter.clone()]);
+            if unsubscribed.is_empty() || d.session.broker_capabilities().is_none() {
+                // Still read, never sent, or the connection is down: the session sends
+                // the UNSUBSCRIBE if the broker resumes it, and a new session does not
+                // subscribe again; no answer is coming.
                 exploring.set(Subscription::Stopped);
                 return;
             }
-            d.unsubscribed.retain(|f| *f != filter);
-            if d.session.broker_capabilities().is_none() {
-                // Not connected: nothing to undo at the broker.
-                exploring.set(Subscription::Stopped);
-                return;
-            }
-            let now = d.clock.now();
-            let wire = match &d.adafruit {
-                Some(names) => names.wire(&filter).into_owned(),
-                None => filter,
-            };
-            // Only fails for an invalid filter, which `explore` refused.
-            let _ = d.session.unsubscribe(now, vec![wire]);
             exploring.set(Subscription::Stopping);
             if let Some(earlier) = d.stopping.replace(exploring) {
                 earlier.set(Subscription::Stopped);
@@ -569,6 +524,43 @@ impl Driver {
         self.unsubscribed = filters;
         self.adafruit = adafruit;
         Ok(())
+    }
+
+    /// Unsubscribes from those of `filters` that nothing reads any more — no feed, tap,
+    /// explorer or Adafruit IO notice — and returns them as sent. A filter still waiting
+    /// for the connection is dropped from the wait instead. Offline, the session
+    /// unsubscribes when the broker resumes it, and a new session leaves them out.
+    fn unsubscribe_unread(&mut self, filters: Vec<String>) -> Vec<String> {
+        // Compared as on the wire: in Adafruit IO mode a feed key and its whole topic
+        // are one subscription.
+        let names = self.adafruit.clone();
+        let wire = |filter: &str| match &names {
+            Some(names) => names.wire(filter).into_owned(),
+            None => filter.to_owned(),
+        };
+        let bound = self.store.borrow().filters();
+        let tapped = self.taps.iter().map(|(f, _)| f);
+        let mut read: Vec<String> = bound.iter().chain(tapped).map(|f| wire(f)).collect();
+        read.extend(self.exploring.iter().map(|e| e.filter.clone()));
+        read.extend(names.iter().flat_map(AdafruitNames::notice_filters));
+        let mut on_wire = Vec::new();
+        for filter in filters {
+            let wired = wire(&filter);
+            if read.contains(&wired) || on_wire.contains(&wired) {
+                continue;
+            }
+            let waiting = self.unsubscribed.len();
+            self.unsubscribed.retain(|f| *f != filter);
+            if self.unsubscribed.len() == waiting {
+                on_wire.push(wired);
+            }
+        }
+        if !on_wire.is_empty() {
+            let now = self.clock.now();
+            // Only fails for an invalid filter, which was refused before subscribing.
+            let _ = self.session.unsubscribe(now, on_wire.clone());
+        }
+        on_wire
     }
 
     /// Subscribes to `filters` now when connected, else at the next CONNACK: over MQTT

@@ -293,3 +293,57 @@ fn stopping_unsubscribes() {
         setup.browser.close().await;
     });
 }
+
+#[test]
+fn stopping_while_the_connection_is_down_is_not_undone_by_the_reconnect() {
+    run(async {
+        let dashboard = json!({ "version": 1, "title": "Explore", "blocks": [
+            { "title": "Marker", "type": "value", "topic": "alice/f/marker" }
+        ]});
+        let mut setup = Setup::start_with_dashboard(dashboard).await;
+        let browser = &setup.browser;
+        type_into(
+            &browser.find_by_role("textbox", "Client ID").await,
+            "explorer-page",
+        )
+        .await;
+        explore(&setup, "3.1.1", "alice/f/x/#").await;
+        crate::wait_for_subscriptions(&setup, "explorer-page", &["alice/f/marker", "alice/f/x/#"])
+            .await;
+
+        // The broker goes (and forgets every session); the explorer is stopped meanwhile.
+        setup.broker.stop("KILL");
+        browser
+            .wait_for_text("status", "Connection status", "reconnecting", |t| {
+                t.starts_with("Reconnecting")
+            })
+            .await;
+        browser.click("button", "Stop").await;
+        browser
+            .wait_for_text("status", "Explorer summary", "stopped", |t| {
+                t.starts_with("Stopped")
+            })
+            .await;
+        setup.broker.restart(crate::mosquitto::Listeners::All);
+        crate::support::eventually_within(
+            std::time::Duration::from_secs(45),
+            "the page to reconnect",
+            || async {
+                let status = crate::browser::find_once(
+                    &browser.client,
+                    "status",
+                    Name::Exact("Connection status"),
+                )
+                .await?;
+                let text = status.text().await.map_err(|e| e.to_string())?;
+                (text.trim() == "Connected")
+                    .then_some(())
+                    .ok_or(format!("status {text:?}"))
+            },
+        )
+        .await;
+        // The new session subscribes again to what the page still reads, and only that.
+        crate::wait_for_subscriptions(&setup, "explorer-page", &["alice/f/marker"]).await;
+        setup.browser.close().await;
+    });
+}

@@ -358,11 +358,15 @@ impl Drop for Mosquitto {
 }
 
 /// The filters `client_id` is subscribed to according to the broker's log (`log_type
-/// all`): what its SUBSCRIBEs added and its UNSUBSCRIBEs took away, in order. Mosquitto
+/// all`): what its SUBSCRIBEs added and its UNSUBSCRIBEs took away since it last
+/// connected with a clean session. Mosquitto
 /// logs "Received SUBSCRIBE from <id>" and then each filter on a line of its own,
 /// indented by a tab, up to its answer.
 pub fn subscriptions_in_log(log: &str, client_id: &str) -> Vec<String> {
     let subscribe = format!("Received SUBSCRIBE from {client_id}");
+    // "New client connected from 127.0.0.1:5000 as <id> (p2, c1, k30, u'alice')": with
+    // a clean session (c1) the broker starts the client's subscriptions afresh.
+    let clean_start = format!(" as {client_id} (");
     let unsubscribe = format!("Received UNSUBSCRIBE from {client_id}");
     let mut subscribed: Vec<String> = Vec::new();
     // While reading a packet's filters: whether it subscribes.
@@ -381,6 +385,13 @@ pub fn subscriptions_in_log(log: &str, client_id: &str) -> Vec<String> {
                 subscribed.push(filter.to_owned());
             }
             continue;
+        }
+        if text.starts_with("New client connected from ")
+            && text
+                .split_once(&clean_start)
+                .is_some_and(|(_, flags)| flags.contains(" c1,"))
+        {
+            subscribed.clear();
         }
         // Between a packet's filters it also logs "<id> <qos> <filter>"; the packet's
         // part ends with the broker's answer ("Sending SUBACK to …").
