@@ -32,6 +32,11 @@ fn in_adafruit_io_mode_feed_keys_are_the_accounts_feeds_fetched_with_get() {
             .click()
             .await
             .expect("cannot tick Adafruit IO mode");
+        type_into(
+            &browser.find_by_role("textbox", "Client ID").await,
+            "io-page",
+        )
+        .await;
         connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
         wait_until_connected(browser).await;
 
@@ -87,6 +92,24 @@ fn in_adafruit_io_mode_feed_keys_are_the_accounts_feeds_fetched_with_get() {
         browser
             .wait_for_text("alert", Name::Any, "the throttle notice", |t| t == notice)
             .await;
+
+        // A block deleted: its feed is unsubscribed under the account's name; the
+        // other feed and the account's notices stay.
+        let subscribed = crate::mosquitto::subscriptions_in_log(&setup.broker.log(), "io-page");
+        assert!(
+            subscribed.contains(&"alice/f/temperature".to_owned()),
+            "{subscribed:?}"
+        );
+        let kept: Vec<&str> = subscribed
+            .iter()
+            .map(String::as_str)
+            .filter(|f| *f != "alice/f/temperature")
+            .collect();
+        assert!(kept.contains(&"alice/f/heater"), "{kept:?}");
+        browser.click("button", "Edit layout").await;
+        browser.click("button", "Delete “Temperature”").await;
+        browser.click("button", "Yes, delete").await;
+        crate::wait_for_subscriptions(&setup, "io-page", &kept).await;
         setup.browser.close().await;
     });
 }
