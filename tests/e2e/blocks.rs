@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use serde_json::{json, Value};
 
-use crate::browser::{self, Browser, Name};
+use crate::browser::{Browser, Name};
 use crate::mosquitto::ALICE;
-use crate::support::{eventually, eventually_within};
+use crate::support::eventually;
 use crate::{connect_with_form, run, wait_until_connected, wait_until_reconnecting, Setup};
 
 const PULSE: &str = "demo/f/pulse";
@@ -333,16 +333,7 @@ fn every_block_says_its_value_is_from_before_the_connection_was_lost() {
 
         // Back: the markers go.
         setup.broker.restart(crate::mosquitto::Listeners::All);
-        eventually_within(Duration::from_secs(45), "the page to reconnect", || async {
-            let status =
-                browser::find_once(&browser.client, "status", Name::Exact("Connection status"))
-                    .await?;
-            let text = status.text().await.map_err(|e| e.to_string())?;
-            (text.trim() == "Connected")
-                .then_some(())
-                .ok_or(format!("status {text:?}"))
-        })
-        .await;
+        crate::wait_until_connected_after_backoff(browser).await;
         for (role, name) in blocks {
             browser
                 .wait_for_description(role, name, "no marker", |d| !d.contains("Connection lost"))

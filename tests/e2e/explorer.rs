@@ -325,23 +325,7 @@ fn stopping_while_the_connection_is_down_is_not_undone_by_the_reconnect() {
             })
             .await;
         setup.broker.restart(crate::mosquitto::Listeners::All);
-        crate::support::eventually_within(
-            std::time::Duration::from_secs(45),
-            "the page to reconnect",
-            || async {
-                let status = crate::browser::find_once(
-                    &browser.client,
-                    "status",
-                    Name::Exact("Connection status"),
-                )
-                .await?;
-                let text = status.text().await.map_err(|e| e.to_string())?;
-                (text.trim() == "Connected")
-                    .then_some(())
-                    .ok_or(format!("status {text:?}"))
-            },
-        )
-        .await;
+        crate::wait_until_connected_after_backoff(browser).await;
         // The new session subscribes again to what the page still reads, and only that.
         crate::wait_for_subscriptions(&setup, "explorer-page", &["alice/f/marker"]).await;
         setup.browser.close().await;
