@@ -244,6 +244,12 @@ struct Measured {
     counted: bool,
     rate: f64,
     script_us: f64,
+    /// Layout and style recalculation per message (Chromium's `LayoutDuration` and
+    /// `RecalcStyleDuration`): the page's rendering, which script time leaves out.
+    layout_us: f64,
+    /// Everything the page's main thread did per message (`TaskDuration`): script,
+    /// rendering, and Chromium's own delivery of each frame to the page.
+    task_us: f64,
     publish_secs: f64,
 }
 
@@ -429,12 +435,14 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                 let outcome = measure(&mut chrome, &page, &job);
                 match &outcome {
                     Ok(m) => println!(
-                        "{} {:>7}, lost {:>6}, {:>8.0} msgs/s, {:>6.2} µs script/msg (published in {:.2} s)",
+                        "{} {:>7}, lost {:>6}, {:>8.0} msgs/s, {:>6.2} µs script/msg; main thread {:>5.2} µs layout, {:>6.2} µs all (published in {:.2} s)",
                         if m.counted { "received" } else { "last seq shown" },
                         m.received,
                         lost_text(m.lost),
                         m.rate,
                         m.script_us,
+                        m.layout_us,
+                        m.task_us,
                         m.publish_secs
                     ),
                     Err(e) => println!("not measured: {e}"),
@@ -732,7 +740,7 @@ fn measure_in(
             .map_err(e)?;
         chrome.call("Profiler.start", "{}", s).map_err(e)?;
     }
-    let script_before = script_duration(chrome, s).map_err(e)?;
+    let before = main_thread_seconds(chrome, s).map_err(e)?;
 
     let started = Instant::now();
     let sender = thread::spawn(move || publisher.publish_many(messages, qos));
@@ -762,7 +770,7 @@ fn measure_in(
             return Err("timed out after 300 s".into());
         }
     };
-    let script_after = script_duration(chrome, s).map_err(e)?;
+    let after = main_thread_seconds(chrome, s).map_err(e)?;
     if let Some(path) = profile {
         let stopped = chrome.call("Profiler.stop", "{}", s).map_err(e)?;
         if let Some(profile) = stopped.get("profile") {
@@ -799,7 +807,9 @@ fn measure_in(
         lost: counted.then(|| messages.saturating_sub(received)),
         counted,
         rate: received as f64 / (span_ms / 1000.0),
-        script_us: (script_after - script_before) * 1e6 / received as f64,
+        script_us: (after.script - before.script) * 1e6 / received as f64,
+        layout_us: (after.layout - before.layout) * 1e6 / received as f64,
+        task_us: (after.task - before.task) * 1e6 / received as f64,
         publish_secs,
     })
 }
@@ -1033,18 +1043,32 @@ fn lost_text(lost: Option<usize>) -> String {
     lost.map_or("?".to_string(), |l| l.to_string())
 }
 
-fn script_duration(chrome: &mut Chrome, session: Option<&str>) -> Result<f64> {
+/// The page's main-thread time so far, in seconds, from `Performance.getMetrics`.
+struct MainThread {
+    script: f64,
+    /// Layout and style recalculation.
+    layout: f64,
+    /// All tasks.
+    task: f64,
+}
+
+fn main_thread_seconds(chrome: &mut Chrome, session: Option<&str>) -> Result<MainThread> {
     let metrics = chrome.call("Performance.getMetrics", "{}", session)?;
-    metrics
-        .get("metrics")
-        .and_then(Json::as_arr)
-        .and_then(|all| {
+    let all = metrics.get("metrics").and_then(Json::as_arr);
+    let metric = |name: &str| {
+        all.and_then(|all| {
             all.iter()
-                .find(|m| m.get("name").and_then(Json::as_str) == Some("ScriptDuration"))
+                .find(|m| m.get("name").and_then(Json::as_str) == Some(name))
         })
         .and_then(|m| m.get("value"))
         .and_then(Json::as_f64)
-        .ok_or_else(|| error("Performance.getMetrics gave no ScriptDuration"))
+        .ok_or_else(|| error(format!("Performance.getMetrics gave no {name}")))
+    };
+    Ok(MainThread {
+        script: metric("ScriptDuration")?,
+        layout: metric("LayoutDuration")? + metric("RecalcStyleDuration")?,
+        task: metric("TaskDuration")?,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1068,6 +1092,9 @@ struct Summary {
     counted: bool,
     rate: (f64, f64, f64),
     script: (f64, f64, f64),
+    /// Medians of layout and of all main-thread time, µs per message.
+    layout: f64,
+    task: f64,
 }
 
 /// Feedboard B's script time over Feedboard's in the same run, for each run both
@@ -1122,6 +1149,8 @@ fn summarize(results: &[RunResult], scenario: Scenario, client: Client) -> Optio
             counted: true,
             rate: (0.0, 0.0, 0.0),
             script: (0.0, 0.0, 0.0),
+            layout: 0.0,
+            task: 0.0,
         });
     }
     let stats = |f: &dyn Fn(&Measured) -> f64| {
@@ -1137,6 +1166,8 @@ fn summarize(results: &[RunResult], scenario: Scenario, client: Client) -> Optio
         counted: ok.iter().all(|m| m.counted),
         rate: stats(&|m| m.rate),
         script: stats(&|m| m.script_us),
+        layout: stats(&|m| m.layout_us).0,
+        task: stats(&|m| m.task_us).0,
     })
 }
 
@@ -1148,9 +1179,9 @@ fn table(results: &[RunResult], messages: usize) -> String {
     );
     let _ = writeln!(
         out,
-        "| scenario | client | runs | received (median) | lost (max) | msgs/s | script µs/msg |"
+        "| scenario | client | runs | received (median) | lost (max) | msgs/s | script µs/msg | main thread µs/msg: layout; all |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
     let mut ratios = String::new();
     for scenario in Scenario::ALL {
         let name = scenario.label();
@@ -1168,13 +1199,13 @@ fn table(results: &[RunResult], messages: usize) -> String {
                 let why = s.failures.first().cloned().unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "| {name} | {} | 0 | – | – | – | – ({why}) |",
+                    "| {name} | {} | 0 | – | – | – | – ({why}) | – |",
                     client.name()
                 );
             } else {
                 let _ = writeln!(
                     out,
-                    "| {name} | {}{} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] |",
+                    "| {name} | {}{} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] | {:.2}; {:.2} |",
                     client.name(),
                     if s.counted { "" } else { " ¹" },
                     s.runs,
@@ -1185,7 +1216,9 @@ fn table(results: &[RunResult], messages: usize) -> String {
                     s.rate.2,
                     s.script.0,
                     s.script.1,
-                    s.script.2
+                    s.script.2,
+                    s.layout,
+                    s.task
                 );
             }
             if s.runs > 0 {
@@ -1246,12 +1279,14 @@ fn json(results: &[RunResult], options: &Options) -> String {
     for r in results {
         let body = match &r.outcome {
             Ok(m) => format!(
-                r#""received":{},"counted":{},"lost":{},"msgs_per_s":{:.1},"script_us_per_msg":{:.3},"publish_s":{:.3}"#,
+                r#""received":{},"counted":{},"lost":{},"msgs_per_s":{:.1},"script_us_per_msg":{:.3},"layout_us_per_msg":{:.3},"main_thread_us_per_msg":{:.3},"publish_s":{:.3}"#,
                 m.received,
                 m.counted,
                 m.lost.map_or("null".to_string(), |l| l.to_string()),
                 m.rate,
                 m.script_us,
+                m.layout_us,
+                m.task_us,
                 m.publish_secs
             ),
             Err(e) => format!(r#""error":{}"#, quote(e)),
