@@ -359,15 +359,14 @@ impl Drop for Mosquitto {
 
 /// The filters `client_id` is subscribed to according to the broker's log (`log_type
 /// all`): what its SUBSCRIBEs added and its UNSUBSCRIBEs took away since it last
-/// connected with a clean session. Mosquitto
-/// logs "Received SUBSCRIBE from <id>" and then each filter on a line of its own,
-/// indented by a tab, up to its answer.
+/// connected with a clean session. Mosquitto logs "Received SUBSCRIBE from <id>" and
+/// then each filter on a line of its own, indented by a tab, up to its answer.
 pub fn subscriptions_in_log(log: &str, client_id: &str) -> Vec<String> {
     let subscribe = format!("Received SUBSCRIBE from {client_id}");
+    let unsubscribe = format!("Received UNSUBSCRIBE from {client_id}");
     // "New client connected from 127.0.0.1:5000 as <id> (p2, c1, k30, u'alice')": with
     // a clean session (c1) the broker starts the client's subscriptions afresh.
     let clean_start = format!(" as {client_id} (");
-    let unsubscribe = format!("Received UNSUBSCRIBE from {client_id}");
     let mut subscribed: Vec<String> = Vec::new();
     // While reading a packet's filters: whether it subscribes.
     let mut reading: Option<bool> = None;
@@ -376,10 +375,7 @@ pub fn subscriptions_in_log(log: &str, client_id: &str) -> Vec<String> {
         let text = line.split_once(": ").map_or(line, |(_, rest)| rest);
         if let (Some(subscribing), Some(filter)) = (reading, text.strip_prefix('\t')) {
             // "\t<filter> (QoS 1)" for a subscription, "\t<filter>" for its removal.
-            let filter = match filter.rsplit_once(" (QoS ") {
-                Some((filter, _)) if subscribing => filter,
-                _ => filter,
-            };
+            let filter = filter.rsplit_once(" (QoS ").map_or(filter, |(f, _)| f);
             subscribed.retain(|f| f != filter);
             if subscribing {
                 subscribed.push(filter.to_owned());
