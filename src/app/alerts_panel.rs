@@ -16,7 +16,6 @@ use crate::alerts::{
     reads_topic, rule_mapping, AlertEngine, AlertLog, AlertRule, Level, LogEntry, State,
 };
 use crate::connection::{wall_now_ms, Connection, ConnectionStatus};
-use crate::dashboards::view::release_feeds;
 use crate::feeds::FeedId;
 use crate::pwa::{self, Permission};
 
@@ -277,7 +276,7 @@ fn follow_edit(
         .into_iter()
         .flatten()
         .collect();
-    release_feeds(feeds, connection, &before);
+    feeds.release(connection, &before);
     running.seen = seen;
     running.rules = rules;
     alerts.log.update(|log| log.remap(&mapping, wall_now_ms()));

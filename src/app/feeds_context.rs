@@ -7,6 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::connection::driver::FrameListener;
+use crate::connection::Connection;
 use crate::dashboards::{Block, BlockKind};
 use crate::feeds::store::MAX_KEPT_TEXTS;
 use crate::feeds::{Decoding, Feed, FeedId, FeedStore};
@@ -113,10 +114,12 @@ impl FeedsContext {
         Ok(id)
     }
 
-    /// Gives back one reading of each feed of `ids` (its block or alert rule is gone).
-    /// Returns the filters no feed reads any more: to unsubscribe from.
-    pub fn release(self, ids: &[FeedId]) -> Vec<String> {
-        self.store
+    /// Gives back one reading of each feed of `ids` (its block or alert rule is gone)
+    /// and unsubscribes `connection` from the filters no feed reads any more: a deleted
+    /// block's topic should not keep flowing in.
+    pub fn release(self, connection: Connection, ids: &[FeedId]) {
+        let unread = self
+            .store
             .try_with_value(|store| {
                 let Ok(mut store) = store.try_borrow_mut() else {
                     // The store is borrowed while a message is stored or a frame is
@@ -132,7 +135,10 @@ impl FeedsContext {
                 let after = store.filters();
                 before.into_iter().filter(|f| !after.contains(f)).collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if !unread.is_empty() {
+            connection.unsubscribe_unread(unread);
+        }
     }
 
     /// Every filter the store's feeds are bound to.

@@ -20,7 +20,7 @@ use super::read_out::ReadOut;
 use super::{ConnectionForm, Dashboards, Refusals, Traffic};
 use crate::blocks::Liveness;
 use crate::connection::{Connection, ConnectionSettings};
-use crate::dashboards::view::{release_feeds, DashboardView};
+use crate::dashboards::view::DashboardView;
 use crate::dashboards::{Entry, HistorySettings};
 use crate::export::{feed_rows, TimeRange};
 use crate::feeds::{FeedId, FeedStore};
@@ -53,7 +53,7 @@ pub fn OpenDashboard(
         .flatten()
         .collect();
     let connection = Connection::new(store, feeds.frame_listener());
-    queue_microtask(move || release_feeds(feeds, connection, &prebound));
+    queue_microtask(move || feeds.release(connection, &prebound));
     let rules = Memo::new(move |_| {
         dashboards.with(|l| {
             l.entry(id)

@@ -143,18 +143,9 @@ pub(crate) fn bind_and_subscribe(
     on_cleanup(move || {
         // After the render that removed the block: an edited block is removed and
         // added in one render, and its feeds should stay subscribed all along.
-        queue_microtask(move || release_feeds(feeds, connection, &ids));
+        queue_microtask(move || feeds.release(connection, &ids));
     });
     bound
-}
-
-/// Gives back feeds a block or an alert rule read, unsubscribing from the filters no
-/// feed reads any more (a deleted block's topic should not keep flowing in).
-pub(crate) fn release_feeds(feeds: FeedsContext, connection: Connection, ids: &[FeedId]) {
-    let unread = feeds.release(ids);
-    if !unread.is_empty() {
-        connection.unsubscribe_unread(unread);
-    }
 }
 
 /// The block's view once bound, or why it cannot show.
