@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::process::{self, error, Error, Result};
 
+mod cpu;
 mod dashboard_load;
 mod explorer_load;
 mod export_load;
@@ -250,6 +251,8 @@ struct Measured {
     /// Everything the page's main thread did per message (`TaskDuration`): script,
     /// rendering, and Chromium's own delivery of each frame to the page.
     task_us: f64,
+    /// CPU time of every process of the run, per message (see [`cpu`]).
+    cpu: cpu::CpuUse,
     publish_secs: f64,
 }
 
@@ -305,7 +308,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let tcp_port = free_port()?;
     let ws_port = free_port()?;
     let wss_port = free_port()?;
-    let _broker = Broker::start(temp.path(), tcp_port, ws_port, wss_port)?;
+    let broker = Broker::start(temp.path(), tcp_port, ws_port, wss_port)?;
 
     let www = temp.path().join("www");
     copy_dir(&dist, &www)?;
@@ -371,6 +374,12 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let http_receive_tls_port = serve(www_receive_tls)?;
     let http_load_port = serve(www_load)?;
     let mut chrome = Chrome::start(temp.path())?;
+    // The bench's own process last: Chromium and Mosquitto are its children.
+    let cpu_roots = [
+        ("chromium", chrome.child.id()),
+        ("mosquitto", broker.0.id()),
+        ("bench", std::process::id()),
+    ];
 
     let ws_broker = format!("ws://127.0.0.1:{ws_port}");
     let wss_broker = format!("wss://localhost:{wss_port}");
@@ -431,6 +440,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                     qos,
                     messages: options.messages,
                     profile: profile.as_deref(),
+                    cpu_roots: &cpu_roots,
                 };
                 let outcome = measure(&mut chrome, &page, &job);
                 match &outcome {
@@ -446,6 +456,15 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                         m.publish_secs
                     ),
                     Err(e) => println!("not measured: {e}"),
+                }
+                if let Ok(m) = &outcome {
+                    println!(
+                        "    CPU µs/msg: Chromium {:.1} (the page's renderer {:.1}), Mosquitto {:.1}; heaviest threads: {}",
+                        m.cpu.of("chromium/"),
+                        m.cpu.of("chromium/renderer"),
+                        m.cpu.of("mosquitto/"),
+                        m.cpu.heaviest(5)
+                    );
                 }
                 results.push(RunResult {
                     scenario,
@@ -665,6 +684,8 @@ struct Job<'a> {
     messages: usize,
     /// Where to write a CPU profile summary, if asked.
     profile: Option<&'a Path>,
+    /// The processes whose CPU time is read (`cpu::take`): Chromium, Mosquitto, us.
+    cpu_roots: &'a [(&'a str, u32)],
 }
 
 /// One client, one scenario, one run, in a fresh tab.
@@ -726,6 +747,7 @@ fn measure_in(
         qos,
         messages,
         profile,
+        cpu_roots,
     } = *job;
     let e = |e: Error| e.to_string();
     chrome.call("Performance.enable", "{}", s).map_err(e)?;
@@ -741,6 +763,7 @@ fn measure_in(
         chrome.call("Profiler.start", "{}", s).map_err(e)?;
     }
     let before = main_thread_seconds(chrome, s).map_err(e)?;
+    let cpu_before = cpu::take(cpu_roots);
 
     let started = Instant::now();
     let sender = thread::spawn(move || publisher.publish_many(messages, qos));
@@ -771,6 +794,7 @@ fn measure_in(
         }
     };
     let after = main_thread_seconds(chrome, s).map_err(e)?;
+    let cpu_after = cpu::take(cpu_roots);
     if let Some(path) = profile {
         let stopped = chrome.call("Profiler.stop", "{}", s).map_err(e)?;
         if let Some(profile) = stopped.get("profile") {
@@ -810,6 +834,7 @@ fn measure_in(
         script_us: (after.script - before.script) * 1e6 / received as f64,
         layout_us: (after.layout - before.layout) * 1e6 / received as f64,
         task_us: (after.task - before.task) * 1e6 / received as f64,
+        cpu: cpu_after.since(&cpu_before, received),
         publish_secs,
     })
 }
@@ -1095,6 +1120,8 @@ struct Summary {
     /// Medians of layout and of all main-thread time, µs per message.
     layout: f64,
     task: f64,
+    /// Median CPU time of all of Chromium's processes, µs per message.
+    browser_cpu: f64,
 }
 
 /// Feedboard B's script time over Feedboard's in the same run, for each run both
@@ -1151,6 +1178,7 @@ fn summarize(results: &[RunResult], scenario: Scenario, client: Client) -> Optio
             script: (0.0, 0.0, 0.0),
             layout: 0.0,
             task: 0.0,
+            browser_cpu: 0.0,
         });
     }
     let stats = |f: &dyn Fn(&Measured) -> f64| {
@@ -1168,6 +1196,7 @@ fn summarize(results: &[RunResult], scenario: Scenario, client: Client) -> Optio
         script: stats(&|m| m.script_us),
         layout: stats(&|m| m.layout_us).0,
         task: stats(&|m| m.task_us).0,
+        browser_cpu: stats(&|m| m.cpu.of("chromium/")).0,
     })
 }
 
@@ -1179,9 +1208,9 @@ fn table(results: &[RunResult], messages: usize) -> String {
     );
     let _ = writeln!(
         out,
-        "| scenario | client | runs | received (median) | lost (max) | msgs/s | script µs/msg | main thread µs/msg: layout; all |"
+        "| scenario | client | runs | received (median) | lost (max) | msgs/s | script µs/msg | main thread µs/msg: layout; all | browser CPU µs/msg |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
     let mut ratios = String::new();
     for scenario in Scenario::ALL {
         let name = scenario.label();
@@ -1199,13 +1228,13 @@ fn table(results: &[RunResult], messages: usize) -> String {
                 let why = s.failures.first().cloned().unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "| {name} | {} | 0 | – | – | – | – ({why}) | – |",
+                    "| {name} | {} | 0 | – | – | – | – ({why}) | – | – |",
                     client.name()
                 );
             } else {
                 let _ = writeln!(
                     out,
-                    "| {name} | {}{} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] | {:.2}; {:.2} |",
+                    "| {name} | {}{} | {} | {:.0} | {} | {:.0} [{:.0}–{:.0}] | {:.2} [{:.2}–{:.2}] | {:.2}; {:.2} | {:.1} |",
                     client.name(),
                     if s.counted { "" } else { " ¹" },
                     s.runs,
@@ -1218,7 +1247,8 @@ fn table(results: &[RunResult], messages: usize) -> String {
                     s.script.1,
                     s.script.2,
                     s.layout,
-                    s.task
+                    s.task,
+                    s.browser_cpu
                 );
             }
             if s.runs > 0 {
@@ -1233,7 +1263,8 @@ fn table(results: &[RunResult], messages: usize) -> String {
         let _ = writeln!(
             ratios,
             "{name}: rate Feedboard/raw {} (target ≥ 0.95), Feedboard/MQTT.js {}{}; \
-             script per message Feedboard/MQTT.js {} (target ≤ 0.33), Feedboard/raw {}",
+             script per message Feedboard/MQTT.js {} (target ≤ 0.33), Feedboard/raw {}; \
+             browser CPU per message Feedboard/raw {}, Feedboard/MQTT.js {}",
             ratio(Client::Raw, &|s| s.rate.0),
             ratio(Client::MqttJs, &|s| s.rate.0),
             if scenario.qos() == 1 {
@@ -1243,6 +1274,8 @@ fn table(results: &[RunResult], messages: usize) -> String {
             },
             ratio(Client::MqttJs, &|s| s.script.0),
             ratio(Client::Raw, &|s| s.script.0),
+            ratio(Client::Raw, &|s| s.browser_cpu),
+            ratio(Client::MqttJs, &|s| s.browser_cpu),
         );
         if let Some(b) = by_client.get(&Client::FeedboardB) {
             let of_b = |other: Client, f: &dyn Fn(&Summary) -> f64| match by_client.get(&other) {
@@ -1279,7 +1312,7 @@ fn json(results: &[RunResult], options: &Options) -> String {
     for r in results {
         let body = match &r.outcome {
             Ok(m) => format!(
-                r#""received":{},"counted":{},"lost":{},"msgs_per_s":{:.1},"script_us_per_msg":{:.3},"layout_us_per_msg":{:.3},"main_thread_us_per_msg":{:.3},"publish_s":{:.3}"#,
+                r#""received":{},"counted":{},"lost":{},"msgs_per_s":{:.1},"script_us_per_msg":{:.3},"layout_us_per_msg":{:.3},"main_thread_us_per_msg":{:.3},"browser_cpu_us_per_msg":{:.3},"broker_cpu_us_per_msg":{:.3},"publish_s":{:.3}"#,
                 m.received,
                 m.counted,
                 m.lost.map_or("null".to_string(), |l| l.to_string()),
@@ -1287,6 +1320,8 @@ fn json(results: &[RunResult], options: &Options) -> String {
                 m.script_us,
                 m.layout_us,
                 m.task_us,
+                m.cpu.of("chromium/"),
+                m.cpu.of("mosquitto/"),
                 m.publish_secs
             ),
             Err(e) => format!(r#""error":{}"#, quote(e)),
