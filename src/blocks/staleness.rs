@@ -80,25 +80,38 @@ impl FeedTiming {
     /// [`crate::feeds::Feed::arrivals`] yields them). Retained messages arrive when
     /// the page subscribes, not when they were measured, so they count for "newest"
     /// but not for intervals.
+    ///
+    /// Runs in every frame in which the feed changed, so it allocates nothing: the
+    /// intervals go into an array on the stack.
     pub fn of(arrivals: impl DoubleEndedIterator<Item = (f64, bool)>) -> Self {
         let mut newest_first = arrivals.rev().peekable();
         let Some((newest_ms, newest_retained)) = newest_first.peek().copied() else {
             return Self::default();
         };
-        let live: Vec<f64> = newest_first
+        let mut live = newest_first
             .filter(|(_, retained)| !retained)
             .take(INTERVALS_CONSIDERED + 1)
-            .map(|(time_ms, _)| time_ms)
-            .collect();
-        let mut intervals: Vec<f64> = live
-            .windows(2)
-            .map(|pair| pair[0] - pair[1])
-            .filter(|gap| gap.is_finite() && *gap >= 0.0)
-            .collect();
+            .map(|(time_ms, _)| time_ms);
+        let mut intervals = [0.0; INTERVALS_CONSIDERED];
+        let mut count = 0;
+        if let Some(mut later) = live.next() {
+            for earlier in live {
+                let gap = later - earlier;
+                // `take` bounds the gaps to the array's length.
+                if let Some(slot) = intervals
+                    .get_mut(count)
+                    .filter(|_| gap.is_finite() && gap >= 0.0)
+                {
+                    *slot = gap;
+                    count += 1;
+                }
+                later = earlier;
+            }
+        }
         Self {
             last_ms: Some(newest_ms),
             last_retained: newest_retained,
-            median_interval_ms: (intervals.len() >= MIN_INTERVALS).then(|| median(&mut intervals)),
+            median_interval_ms: (count >= MIN_INTERVALS).then(|| median(&mut intervals[..count])),
         }
     }
 }
