@@ -46,6 +46,9 @@ enum Client {
     /// `--against DIR`: another build of the app, measured in S1–S3 between the others
     /// so that two builds are compared within one run's conditions.
     FeedboardB,
+    /// `--worker`: the raw page's work in a dedicated Worker, in S1–S3: what a client
+    /// that kept its socket and session off the main thread would leave on it.
+    RawWorker,
 }
 
 impl Client {
@@ -57,6 +60,7 @@ impl Client {
             Client::MqttJs => "MQTT.js",
             Client::Raw => "raw WebSocket",
             Client::FeedboardB => "Feedboard B",
+            Client::RawWorker => "raw in a Worker",
         }
     }
 
@@ -98,6 +102,9 @@ fn page_url(client: Client, http: u16, broker: &str, layout: Layout) -> String {
             format!("http://127.0.0.1:{http}/mqttjs.html?url={broker}&topic={topic}{dashboard}")
         }
         Client::Raw => format!("http://127.0.0.1:{http}/raw.html?url={broker}&topic={topic}"),
+        Client::RawWorker => {
+            format!("http://127.0.0.1:{http}/raw-worker.html?url={broker}&topic={topic}")
+        }
     }
 }
 
@@ -147,6 +154,8 @@ struct Options {
     only: Vec<String>,
     /// Another build of the app to measure beside this one in S1–S3 (`--against DIR`).
     against: Option<PathBuf>,
+    /// Also measure the raw page's work in a Worker in S1–S3 (`--worker`).
+    worker: bool,
 }
 
 /// The parts `--only` can name: S1–S3 run together, as do S6 and S7.
@@ -169,6 +178,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
         blocks: None,
         only: Vec::new(),
         against: None,
+        worker: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -182,6 +192,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
             "--messages" => options.messages = number("--messages")?,
             "--runs" => options.runs = number("--runs")?,
             "--profile" => options.profile = true,
+            "--worker" => options.worker = true,
             "--blocks" => {
                 let json = it.next().ok_or_else(|| error("--blocks needs a JSON array"))?;
                 options.blocks = Some(json.clone());
@@ -219,7 +230,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
             }
             other => {
                 return Err(error(format!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--against DIR] [--profile] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer,export]"
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--against DIR] [--profile] [--worker] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer,export]"
                 )))
             }
         }
@@ -316,6 +327,9 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         "counter.js",
         "raw.html",
         "raw.js",
+        "raw-worker.html",
+        "raw-worker-page.js",
+        "raw-worker.js",
         "mqttjs.html",
         "mqttjs.js",
         "dashboard.js",
@@ -366,6 +380,9 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     let mut s1_clients = Client::ALL.to_vec();
     if against_ports.is_some() {
         s1_clients.insert(1, Client::FeedboardB);
+    }
+    if options.worker {
+        s1_clients.push(Client::RawWorker);
     }
     let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;
     let http_port = serve(www.clone())?;
@@ -1220,6 +1237,7 @@ fn table(results: &[RunResult], messages: usize) -> String {
             Client::FeedboardB,
             Client::MqttJs,
             Client::Raw,
+            Client::RawWorker,
         ] {
             let Some(s) = summarize(results, scenario, client) else {
                 continue;
@@ -1277,6 +1295,19 @@ fn table(results: &[RunResult], messages: usize) -> String {
             ratio(Client::Raw, &|s| s.browser_cpu),
             ratio(Client::MqttJs, &|s| s.browser_cpu),
         );
+        if let (Some(w), Some(raw)) = (
+            by_client.get(&Client::RawWorker),
+            by_client.get(&Client::Raw),
+        ) {
+            let _ = writeln!(
+                ratios,
+                "{name}: raw in a Worker ÷ raw: rate {:.2}, main-thread script {:.2}, main thread all {:.2}, browser CPU {:.2}",
+                w.rate.0 / raw.rate.0,
+                w.script.0 / raw.script.0,
+                w.task / raw.task,
+                w.browser_cpu / raw.browser_cpu,
+            );
+        }
         if let Some(b) = by_client.get(&Client::FeedboardB) {
             let of_b = |other: Client, f: &dyn Fn(&Summary) -> f64| match by_client.get(&other) {
                 Some(o) if f(o) > 0.0 => format!("{:.2}", f(b) / f(o)),
