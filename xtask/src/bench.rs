@@ -461,27 +461,27 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                 };
                 let outcome = measure(&mut chrome, &page, &job);
                 match &outcome {
-                    Ok(m) => println!(
-                        "{} {:>7}, lost {:>6}, {:>8.0} msgs/s, {:>6.2} µs script/msg; main thread {:>5.2} µs layout, {:>6.2} µs all (published in {:.2} s)",
-                        if m.counted { "received" } else { "last seq shown" },
-                        m.received,
-                        lost_text(m.lost),
-                        m.rate,
-                        m.script_us,
-                        m.layout_us,
-                        m.task_us,
-                        m.publish_secs
-                    ),
+                    Ok(m) => {
+                        println!(
+                            "{} {:>7}, lost {:>6}, {:>8.0} msgs/s, {:>6.2} µs script/msg; main thread {:>5.2} µs layout, {:>6.2} µs all (published in {:.2} s)",
+                            if m.counted { "received" } else { "last seq shown" },
+                            m.received,
+                            lost_text(m.lost),
+                            m.rate,
+                            m.script_us,
+                            m.layout_us,
+                            m.task_us,
+                            m.publish_secs
+                        );
+                        println!(
+                            "    CPU µs/msg: Chromium {:.1} (the page's renderer {:.1}), Mosquitto {:.1}; heaviest threads: {}",
+                            m.cpu.of("chromium/"),
+                            m.cpu.of("chromium/renderer"),
+                            m.cpu.of("mosquitto/"),
+                            m.cpu.heaviest(5)
+                        );
+                    }
                     Err(e) => println!("not measured: {e}"),
-                }
-                if let Ok(m) = &outcome {
-                    println!(
-                        "    CPU µs/msg: Chromium {:.1} (the page's renderer {:.1}), Mosquitto {:.1}; heaviest threads: {}",
-                        m.cpu.of("chromium/"),
-                        m.cpu.of("chromium/renderer"),
-                        m.cpu.of("mosquitto/"),
-                        m.cpu.heaviest(5)
-                    );
                 }
                 results.push(RunResult {
                     scenario,
