@@ -327,6 +327,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         "counter.js",
         "raw.html",
         "raw.js",
+        "raw-mqtt.js",
         "raw-worker.html",
         "raw-worker-page.js",
         "raw-worker.js",
@@ -598,7 +599,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
         (
             Client::Raw,
             page_url(Client::Raw, http_port, &ws_broker, Layout::Chart),
-            www_files(&["raw.html", "counter.js", "raw.js"]),
+            www_files(&["raw.html", "counter.js", "raw-mqtt.js", "raw.js"]),
         ),
     ];
     let load = if options.runs_part("s8") {
