@@ -19,8 +19,20 @@
   });
   ws.onerror = () => { bench.error = 'websocket error'; };
   ws.onclose = (e) => { bench.error = bench.error || ('closed ' + e.code); };
+  // `show=1` (`--shown`): the count on screen, once per animation frame, as a page that
+  // shows what it receives must draw it.
+  const shown = benchParams.get('show') === '1' ? document.createElement('p') : null;
+  let frameQueued = false;
+  const draw = () => {
+    frameQueued = false;
+    // This script runs in the head: the body exists by the first frame.
+    if (!shown.isConnected) document.body.append(shown);
+    shown.textContent = 'Messages received: ' + bench.count;
+  };
   ws.onmessage = (e) => {
     const published = walk(e.data);
-    if (published) bench.received(bench.count + published);
+    if (!published) return;
+    bench.received(bench.count + published);
+    if (shown && !frameQueued) { frameQueued = true; requestAnimationFrame(draw); }
   };
 })();

@@ -49,6 +49,9 @@ enum Client {
     /// `--worker`: the raw page's work in a dedicated Worker, in S1–S3: what a client
     /// that kept its socket and session off the main thread would leave on it.
     RawWorker,
+    /// `--shown`: the raw page that also shows its count once per animation frame, in
+    /// S1–S3: what drawing costs a page that does nothing else.
+    RawShown,
 }
 
 impl Client {
@@ -61,6 +64,7 @@ impl Client {
             Client::Raw => "raw WebSocket",
             Client::FeedboardB => "Feedboard B",
             Client::RawWorker => "raw in a Worker",
+            Client::RawShown => "raw, count shown",
         }
     }
 
@@ -102,6 +106,9 @@ fn page_url(client: Client, http: u16, broker: &str, layout: Layout) -> String {
             format!("http://127.0.0.1:{http}/mqttjs.html?url={broker}&topic={topic}{dashboard}")
         }
         Client::Raw => format!("http://127.0.0.1:{http}/raw.html?url={broker}&topic={topic}"),
+        Client::RawShown => {
+            format!("http://127.0.0.1:{http}/raw.html?url={broker}&topic={topic}&show=1")
+        }
         Client::RawWorker => {
             format!("http://127.0.0.1:{http}/raw-worker.html?url={broker}&topic={topic}")
         }
@@ -156,6 +163,8 @@ struct Options {
     against: Option<PathBuf>,
     /// Also measure the raw page's work in a Worker in S1–S3 (`--worker`).
     worker: bool,
+    /// Also measure the raw page showing its count in S1–S3 (`--shown`).
+    shown: bool,
 }
 
 /// The parts `--only` can name: S1–S3 run together, as do S6 and S7.
@@ -179,6 +188,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
         only: Vec::new(),
         against: None,
         worker: false,
+        shown: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -193,6 +203,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
             "--runs" => options.runs = number("--runs")?,
             "--profile" => options.profile = true,
             "--worker" => options.worker = true,
+            "--shown" => options.shown = true,
             "--blocks" => {
                 let json = it.next().ok_or_else(|| error("--blocks needs a JSON array"))?;
                 options.blocks = Some(json.clone());
@@ -230,7 +241,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
             }
             other => {
                 return Err(error(format!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--against DIR] [--profile] [--worker] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer,export]"
+                    "unknown option {other:?}; usage: cargo xtask bench [--messages N] [--runs R] [--dist DIR] [--against DIR] [--profile] [--worker] [--shown] [--blocks JSON] [--only s1,ceiling,s4,s5,s6,s8,s9,explorer,export]"
                 )))
             }
         }
@@ -384,6 +395,9 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
     }
     if options.worker {
         s1_clients.push(Client::RawWorker);
+    }
+    if options.shown {
+        s1_clients.push(Client::RawShown);
     }
     let probe = fs::read_to_string(bench_dir.join("feedboard-probe.js"))?;
     let http_port = serve(www.clone())?;
@@ -1239,6 +1253,7 @@ fn table(results: &[RunResult], messages: usize) -> String {
             Client::MqttJs,
             Client::Raw,
             Client::RawWorker,
+            Client::RawShown,
         ] {
             let Some(s) = summarize(results, scenario, client) else {
                 continue;
@@ -1296,18 +1311,20 @@ fn table(results: &[RunResult], messages: usize) -> String {
             ratio(Client::Raw, &|s| s.browser_cpu),
             ratio(Client::MqttJs, &|s| s.browser_cpu),
         );
-        if let (Some(w), Some(raw)) = (
-            by_client.get(&Client::RawWorker),
-            by_client.get(&Client::Raw),
-        ) {
-            let _ = writeln!(
-                ratios,
-                "{name}: raw in a Worker ÷ raw: rate {:.2}, main-thread script {:.2}, main thread all {:.2}, browser CPU {:.2}",
-                w.rate.0 / raw.rate.0,
-                w.script.0 / raw.script.0,
-                w.task / raw.task,
-                w.browser_cpu / raw.browser_cpu,
-            );
+        for variant in [Client::RawWorker, Client::RawShown] {
+            if let (Some(v), Some(raw)) = (by_client.get(&variant), by_client.get(&Client::Raw)) {
+                let _ = writeln!(
+                    ratios,
+                    "{name}: {} ÷ raw: rate {:.2}, main-thread script {:.2}, main thread all {:.2}, browser CPU {:.2}; Feedboard ÷ {}: rate {}",
+                    variant.name(),
+                    v.rate.0 / raw.rate.0,
+                    v.script.0 / raw.script.0,
+                    v.task / raw.task,
+                    v.browser_cpu / raw.browser_cpu,
+                    variant.name(),
+                    ratio(variant, &|s| s.rate.0),
+                );
+            }
         }
         if let Some(b) = by_client.get(&Client::FeedboardB) {
             let of_b = |other: Client, f: &dyn Fn(&Summary) -> f64| match by_client.get(&other) {
