@@ -2,7 +2,7 @@
 // Worker): connect, subscribe at QoS 1, walk each frame's packet headers without
 // decoding them, and acknowledge QoS 1 PUBLISHes with one send per event-loop turn.
 // `on` gets `publish(buf, i, j, len)` (the packet at `i`, its body at `j`), `subscribed()`
-// and `refused(code)`; `count()` reads how many PUBLISHes arrived so far.
+// and `refused(code)`; `walk(frame)` returns how many PUBLISHes the frame completed.
 'use strict';
 function rawMqtt(url, topicText, clientPrefix, on) {
   const topic = new TextEncoder().encode(topicText);
