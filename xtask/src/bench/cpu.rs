@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::process::Command;
+use std::sync::OnceLock;
 
 /// Clock ticks spent (user + system) per "process role: thread name".
 #[derive(Default)]
@@ -17,7 +18,7 @@ pub struct CpuTimes(BTreeMap<String, u64>);
 /// CPU time per thread group, µs per message, between two readings.
 pub struct CpuUse {
     /// (role: thread, µs per message), heaviest first.
-    pub threads: Vec<(String, f64)>,
+    threads: Vec<(String, f64)>,
 }
 
 impl CpuUse {
@@ -166,14 +167,18 @@ fn fields_after_name(stat: &str) -> Option<Vec<&str>> {
     Some(stat[stat.rfind(')')? + 1..].split_whitespace().collect())
 }
 
+/// Asked of `getconf` once per bench, not once per run.
 fn clock_ticks_per_second() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .and_then(|text| text.trim().parse().ok())
-        .unwrap_or(100.0)
+    static TICKS: OnceLock<f64> = OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|out| String::from_utf8(out.stdout).ok())
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(100.0)
+    })
 }
 
 #[cfg(test)]
