@@ -493,7 +493,7 @@ pub fn run(repo: &Path, args: &[String]) -> Result {
                             m.cpu.of("chromium/"),
                             m.cpu.of("chromium/renderer"),
                             m.cpu.of("mosquitto/"),
-                            m.cpu.heaviest(5)
+                            m.cpu.heaviest(8)
                         );
                     }
                     Err(e) => println!("not measured: {e}"),

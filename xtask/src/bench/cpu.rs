@@ -11,9 +11,12 @@ use std::fs;
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// Clock ticks spent (user + system) per "process role: thread name".
+/// Clock ticks spent (user + system) by each thread, by thread id, with its label
+/// "process role: thread name". Kept per thread, not per label: a process that ends
+/// between two readings (a page's renderer replaced on navigation) must not have its
+/// earlier ticks taken from another process's under the same label.
 #[derive(Default)]
-pub struct CpuTimes(BTreeMap<String, u64>);
+pub struct CpuTimes(BTreeMap<u32, (String, u64)>);
 
 /// CPU time per thread group, µs per message, between two readings.
 pub struct CpuUse {
@@ -60,13 +63,16 @@ pub fn take(roots: &[(&str, u32)]) -> CpuTimes {
                 continue;
             };
             for task in tasks.flatten() {
+                let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
+                    continue;
+                };
                 let Some((mut name, ticks)) = thread_ticks(&task.path().join("stat")) else {
                     continue;
                 };
-                if task.file_name().to_str() == Some(&pid.to_string()) {
+                if tid == pid {
                     name = "main thread".into();
                 }
-                *times.0.entry(format!("{process}: {name}")).or_default() += ticks;
+                times.0.insert(tid, (format!("{process}: {name}"), ticks));
             }
         }
     }
@@ -74,18 +80,25 @@ pub fn take(roots: &[(&str, u32)]) -> CpuTimes {
 }
 
 impl CpuTimes {
-    /// What was spent since `before`, per message.
+    /// What was spent since `before`, per message, summed per label. A thread that
+    /// began after `before` counts all its ticks; one that ended before this reading
+    /// counts none (its last ticks cannot be read any more).
     pub fn since(&self, before: &CpuTimes, messages: usize) -> CpuUse {
         let per_tick_us = 1e6 / clock_ticks_per_second();
-        let mut threads: Vec<(String, f64)> = self
-            .0
-            .iter()
-            .map(|(label, &after)| {
-                let spent = after.saturating_sub(before.0.get(label).copied().unwrap_or(0));
-                (
-                    label.clone(),
-                    spent as f64 * per_tick_us / messages.max(1) as f64,
-                )
+        let mut spent: BTreeMap<&str, u64> = BTreeMap::new();
+        for (tid, (label, after)) in &self.0 {
+            let earlier = match before.0.get(tid) {
+                // The same thread id with another label is a new thread.
+                Some((was, ticks)) if was == label => *ticks,
+                _ => 0,
+            };
+            *spent.entry(label).or_default() += after.saturating_sub(earlier);
+        }
+        let mut threads: Vec<(String, f64)> = spent
+            .into_iter()
+            .map(|(label, ticks)| {
+                let us = ticks as f64 * per_tick_us / messages.max(1) as f64;
+                (label.to_owned(), us)
             })
             .filter(|(_, us)| *us > 0.0)
             .collect();
@@ -199,6 +212,33 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
         assert_eq!(name, "ThreadPool) Fore");
         assert_eq!(ticks, 281);
+    }
+
+    #[test]
+    fn a_process_that_ended_takes_nothing_from_one_that_began() {
+        let thread = |label: &str, ticks| (label.to_owned(), ticks);
+        // A renderer (thread 10) that had spent 500 ticks is replaced by another (20),
+        // which spends 30 between the readings; the network service (5) spends 7.
+        let before = CpuTimes(BTreeMap::from([
+            (10, thread("chromium/renderer: main thread", 500)),
+            (5, thread("chromium/utility: io", 100)),
+        ]));
+        let after = CpuTimes(BTreeMap::from([
+            (20, thread("chromium/renderer: main thread", 30)),
+            (5, thread("chromium/utility: io", 107)),
+        ]));
+        let used = after.since(&before, 1);
+        let ticks = |role| used.of(role) * clock_ticks_per_second() / 1e6;
+        assert!(
+            (ticks("chromium/renderer") - 30.0).abs() < 1e-6,
+            "{}",
+            used.heaviest(5)
+        );
+        assert!(
+            (ticks("chromium/utility") - 7.0).abs() < 1e-6,
+            "{}",
+            used.heaviest(5)
+        );
     }
 
     #[test]
