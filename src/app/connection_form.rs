@@ -66,8 +66,27 @@ pub fn ConnectionForm(
         _ => "generated".to_owned(),
     };
 
+    // The settings fold away once a Connect succeeds, so the dashboard is what a phone
+    // shows first; they unfold when that Connect fails or the user disconnects, where
+    // the fields are what the user needs next. A page that connects by itself starts
+    // folded.
+    let settings_open = RwSignal::new(!autoconnect);
+    let awaiting_outcome = RwSignal::new(false);
+    Effect::new(move || {
+        if !awaiting_outcome.get() {
+            return;
+        }
+        if connection.status.get() == ConnectionStatus::Connected {
+            settings_open.set(false);
+            awaiting_outcome.set(false);
+        } else if connection.error.with(Option::is_some) {
+            settings_open.set(true);
+            awaiting_outcome.set(false);
+        }
+    });
     let connect = move || {
         let settings = untrack(settings);
+        awaiting_outcome.set(true);
         connection.connect(&settings, filters.clone());
     };
     if autoconnect {
@@ -90,107 +109,125 @@ pub fn ConnectionForm(
 
     view! {
         <form class="connection" aria-label="Connection" on:submit=on_submit>
-            <div class="field wide">
-                <label for="broker-url">"Broker URL"</label>
-                <input id="broker-url" type="text" inputmode="url" autocomplete="url"
-                    spellcheck="false" placeholder="wss://broker.example:8884/mqtt"
-                    aria-describedby="broker-url-warning"
-                    prop:value=broker_url
-                    on:input:target=move |ev| broker_url.set(ev.target().value()) />
-                <p id="broker-url-warning" class="url-warning">{plaintext_warning}</p>
+            <div class="disclosure wide">
+                <button type="button" aria-controls="connection-settings"
+                    aria-expanded=move || settings_open.get().to_string()
+                    on:click=move |_| {
+                        // The user's choice stands: a Connect under way no longer
+                        // folds or unfolds them.
+                        awaiting_outcome.set(false);
+                        settings_open.update(|open| *open = !*open);
+                    }>
+                    "Connection settings"
+                </button>
+                <span class="disclosure-summary" hidden=settings_open>
+                    {move || broker_url.get().trim().to_owned()}
+                </span>
             </div>
-            <div class="field">
-                <label for="username">"Username"</label>
-                <input id="username" type="text" autocomplete="username" spellcheck="false"
-                    prop:value=username
-                    on:input:target=move |ev| { forgotten.set(false); username.set(ev.target().value()) } />
-            </div>
-            <div class="field">
-                <label for="password">"Password"</label>
-                <input id="password" type="password" autocomplete="current-password"
-                    prop:value=password
-                    on:input:target=move |ev| password.set(ev.target().value()) />
-            </div>
-            <div class="field check">
-                <label>
-                    <input type="checkbox" aria-describedby="remember-hint"
-                        prop:checked=remember
-                        on:change:target=move |ev| remember.set(ev.target().checked()) />
-                    "Remember password"
-                </label>
-                <p id="remember-hint" class="hint">
-                    {move || if remember.get() {
-                        "Saved with this dashboard in this browser, unencrypted. Never exported or shared."
-                    } else {
-                        "Held only until the page closes."
-                    }}
-                </p>
-                <button type="button" class="forget" on:click=forget_login>"Forget login"</button>
-                <p class="hint" role="status" aria-label="Forget login result">
-                    {move || forgotten.get().then_some(
-                        "Username and password removed from this page and from this browser's storage. A connection already made stays open until you disconnect."
-                    )}
-                </p>
-            </div>
-            <div class="field">
-                <label for="client-id">"Client ID"</label>
-                <input id="client-id" type="text" spellcheck="false" placeholder=client_id_placeholder
-                    prop:value=client_id
-                    on:input:target=move |ev| client_id.set(ev.target().value()) />
-            </div>
-            <div class="field">
-                <label for="protocol-version">"Protocol version"</label>
-                <select id="protocol-version"
-                    on:change:target=move |ev| version.set(parse_version(&ev.target().value()))>
-                    <option value="3.1.1" selected=move || version.get() == ProtocolVersion::V3_1_1>
-                        "MQTT 3.1.1"
-                    </option>
-                    <option value="5" selected=move || version.get() == ProtocolVersion::V5>
-                        "MQTT 5.0"
-                    </option>
-                </select>
-            </div>
-            <div class="field">
-                <label for="keep-alive">"Keep-alive (seconds)"</label>
-                <input id="keep-alive" type="number" min="0" max="65535" step="1"
-                    prop:value=keep_alive
-                    on:input:target=move |ev| keep_alive.set(ev.target().value()) />
-            </div>
-            <div class="field check wide">
-                <label>
-                    <input type="checkbox" aria-describedby="clean-start-hint"
-                        prop:checked=clean_start
-                        on:change:target=move |ev| clean_start.set(ev.target().checked()) />
-                    "Clean start"
-                </label>
-                <p id="clean-start-hint" class="hint">
-                    {move || if clean_start.get() {
-                        "Untick to have the broker keep your subscriptions and queue messages while you are away."
-                    } else {
-                        "The broker keeps this session (MQTT 5.0: for 1 hour) and queues QoS 1 messages while you are away."
-                    }}
-                </p>
-            </div>
-            <div class="field check wide">
-                <label>
-                    <input type="checkbox" aria-describedby="adafruit-hint"
-                        prop:checked=adafruit
-                        on:change:target=move |ev| adafruit.set(ev.target().checked()) />
-                    "Adafruit IO mode"
-                </label>
-                <p id="adafruit-hint" class="hint">
-                    {move || if adafruit.get() {
-                        let user = username.get();
-                        let user = if user.trim().is_empty() { "<username>".to_owned() } else { user.trim().to_owned() };
-                        format!("A block's feed key, such as temperature, means {user}/f/temperature. Each feed's last value is fetched on connect, and Adafruit IO's throttle and error messages are shown. Your Adafruit IO key is the password.")
-                    } else {
-                        "For io.adafruit.com (wss://io.adafruit.com/mqtt, port 443): blocks may then name feeds by their key.".to_owned()
-                    }}
-                </p>
+            <div id="connection-settings" class="folding" hidden=move || !settings_open.get()>
+                <div class="field wide">
+                    <label for="broker-url">"Broker URL"</label>
+                    <input id="broker-url" type="text" inputmode="url" autocomplete="url"
+                        spellcheck="false" placeholder="wss://broker.example:8884/mqtt"
+                        aria-describedby="broker-url-warning"
+                        prop:value=broker_url
+                        on:input:target=move |ev| broker_url.set(ev.target().value()) />
+                    <p id="broker-url-warning" class="url-warning">{plaintext_warning}</p>
+                </div>
+                <div class="field">
+                    <label for="username">"Username"</label>
+                    <input id="username" type="text" autocomplete="username" spellcheck="false"
+                        prop:value=username
+                        on:input:target=move |ev| { forgotten.set(false); username.set(ev.target().value()) } />
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" type="password" autocomplete="current-password"
+                        prop:value=password
+                        on:input:target=move |ev| password.set(ev.target().value()) />
+                </div>
+                <div class="field check">
+                    <label>
+                        <input type="checkbox" aria-describedby="remember-hint"
+                            prop:checked=remember
+                            on:change:target=move |ev| remember.set(ev.target().checked()) />
+                        "Remember password"
+                    </label>
+                    <p id="remember-hint" class="hint">
+                        {move || if remember.get() {
+                            "Saved with this dashboard in this browser, unencrypted. Never exported or shared."
+                        } else {
+                            "Held only until the page closes."
+                        }}
+                    </p>
+                    <button type="button" class="forget" on:click=forget_login>"Forget login"</button>
+                    <p class="hint" role="status" aria-label="Forget login result">
+                        {move || forgotten.get().then_some(
+                            "Username and password removed from this page and from this browser's storage. A connection already made stays open until you disconnect."
+                        )}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="client-id">"Client ID"</label>
+                    <input id="client-id" type="text" spellcheck="false" placeholder=client_id_placeholder
+                        prop:value=client_id
+                        on:input:target=move |ev| client_id.set(ev.target().value()) />
+                </div>
+                <div class="field">
+                    <label for="protocol-version">"Protocol version"</label>
+                    <select id="protocol-version"
+                        on:change:target=move |ev| version.set(parse_version(&ev.target().value()))>
+                        <option value="3.1.1" selected=move || version.get() == ProtocolVersion::V3_1_1>
+                            "MQTT 3.1.1"
+                        </option>
+                        <option value="5" selected=move || version.get() == ProtocolVersion::V5>
+                            "MQTT 5.0"
+                        </option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="keep-alive">"Keep-alive (seconds)"</label>
+                    <input id="keep-alive" type="number" min="0" max="65535" step="1"
+                        prop:value=keep_alive
+                        on:input:target=move |ev| keep_alive.set(ev.target().value()) />
+                </div>
+                <div class="field check wide">
+                    <label>
+                        <input type="checkbox" aria-describedby="clean-start-hint"
+                            prop:checked=clean_start
+                            on:change:target=move |ev| clean_start.set(ev.target().checked()) />
+                        "Clean start"
+                    </label>
+                    <p id="clean-start-hint" class="hint">
+                        {move || if clean_start.get() {
+                            "Untick to have the broker keep your subscriptions and queue messages while you are away."
+                        } else {
+                            "The broker keeps this session (MQTT 5.0: for 1 hour) and queues QoS 1 messages while you are away."
+                        }}
+                    </p>
+                </div>
+                <div class="field check wide">
+                    <label>
+                        <input type="checkbox" aria-describedby="adafruit-hint"
+                            prop:checked=adafruit
+                            on:change:target=move |ev| adafruit.set(ev.target().checked()) />
+                        "Adafruit IO mode"
+                    </label>
+                    <p id="adafruit-hint" class="hint">
+                        {move || if adafruit.get() {
+                            let user = username.get();
+                            let user = if user.trim().is_empty() { "<username>".to_owned() } else { user.trim().to_owned() };
+                            format!("A block's feed key, such as temperature, means {user}/f/temperature. Each feed's last value is fetched on connect, and Adafruit IO's throttle and error messages are shown. Your Adafruit IO key is the password.")
+                        } else {
+                            "For io.adafruit.com (wss://io.adafruit.com/mqtt, port 443): blocks may then name feeds by their key.".to_owned()
+                        }}
+                    </p>
+                </div>
             </div>
             <div class="actions">
                 <button type="submit" disabled=move || !idle()>"Connect"</button>
-                <button type="button" disabled=idle on:click=move |_| connection.disconnect()>
+                <button type="button" disabled=idle
+                    on:click=move |_| { settings_open.set(true); connection.disconnect() }>
                     "Disconnect"
                 </button>
             </div>

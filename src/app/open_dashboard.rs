@@ -150,19 +150,7 @@ pub fn OpenDashboard(
                 </button>
             })}
         </div>
-        <ReadOut id dashboards feeds />
         {history.map(|history| view! {
-            <p class="hint history-status" role="status" aria-label="History">
-                {move || match (history.problem.get(), history.restored.get()) {
-                    (Some(problem), _) => problem,
-                    (None, Some(n)) => format!(
-                        "History is saved in this browser for {}; {n} saved samples read back.",
-                        HistorySettings::hours_label(history_settings.get().kept_hours())
-                    ),
-                    (None, None) => "Reading the saved history…".to_owned(),
-                }}
-            </p>
-            <HistoryBounds id dashboards settings=history_settings history />
             {move || clearing_history.get().then(|| view! {
                 <div class="confirm" role="group" aria-labelledby="clear-history-question">
                     <p id="clear-history-question">
@@ -213,5 +201,23 @@ pub fn OpenDashboard(
                  import a dashboard below."
             </p>
         })}
+        // Settings, after the blocks: on a phone the dashboard comes first.
+        <section class="page-settings" aria-labelledby="page-settings-title">
+            <h2 id="page-settings-title">"History and read-out"</h2>
+            <ReadOut id dashboards feeds />
+            {history.map(|history| view! {
+                <p class="hint history-status" role="status" aria-label="History">
+                    {move || match (history.problem.get(), history.restored.get()) {
+                        (Some(problem), _) => problem,
+                        (None, Some(n)) => format!(
+                            "History is saved in this browser for {}; {n} saved samples read back.",
+                            HistorySettings::hours_label(history_settings.get().kept_hours())
+                        ),
+                        (None, None) => "Reading the saved history…".to_owned(),
+                    }}
+                </p>
+                <HistoryBounds id dashboards settings=history_settings history />
+            })}
+        </section>
     }
 }

@@ -148,6 +148,24 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot click the {role} {name:?}: {e}"));
     }
 
+    /// Unfolds the connection settings if they are folded (they fold once a Connect
+    /// succeeds, and a page that connects by itself starts with them folded).
+    pub async fn unfold_connection_settings(&self) {
+        let expanded = self
+            .attribute_now("button", "Connection settings", "aria-expanded")
+            .await;
+        if expanded.as_deref() != Some("true") {
+            self.click("button", "Connection settings").await;
+            self.wait_for_attribute(
+                "button",
+                "Connection settings",
+                "aria-expanded",
+                Some("true"),
+            )
+            .await;
+        }
+    }
+
     /// Chooses the option labelled `option` in the combobox named `name`.
     pub async fn choose(&self, name: &str, option: &str) {
         self.find_by_role("combobox", name)
@@ -621,11 +639,17 @@ pub async fn tab_to(browser: &Browser, role: &str, name: &str) -> Element {
     const TAB: &str = "\u{e004}";
     // From the top: a field scrolled under the sticky header cannot be clicked.
     browser.blur_and_scroll_to_top().await;
-    let first = browser.find_by_role("textbox", "Broker URL").await;
-    first
-        .click()
+    // The first control that is always there (pressing it would fold or unfold the
+    // connection settings, so it is focused rather than clicked).
+    let first = browser.find_by_role("button", "Connection settings").await;
+    browser
+        .client
+        .execute(
+            "arguments[0].focus();",
+            vec![serde_json::to_value(&first).expect("an element serializes")],
+        )
         .await
-        .expect("cannot focus the Broker URL field");
+        .expect("cannot focus the Connection settings button");
     let mut seen = Vec::new();
     for _ in 0..60 {
         let active = browser

@@ -83,10 +83,12 @@ async fn value_of(browser: &Browser, role: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Reload the page and wait until the app shows a dashboard again.
+/// Reload the page and wait until the app shows a dashboard again, with its connection
+/// settings unfolded (a dashboard that was connected connects by itself, folded).
 async fn reload(browser: &Browser) {
     browser.client.refresh().await.expect("cannot reload");
     browser.find_by_role("combobox", "Dashboard").await;
+    browser.unfold_connection_settings().await;
 }
 
 /// What the page saved, as the browser holds it.
@@ -208,6 +210,7 @@ fn switching_dashboards_switches_the_connection_to_the_new_ones_profile() {
         })
         .await;
         wait_until_connected(browser).await;
+        browser.unfold_connection_settings().await;
         assert_eq!(value_of(browser, "textbox", "Username").await, ALICE.0);
         assert_eq!(value_of(browser, "textbox", "Password").await, ALICE.1);
         let mut peer = setup.peer("thermometer").await;
@@ -245,6 +248,16 @@ fn the_password_is_kept_across_a_reload_only_when_remember_is_ticked() {
         assert_eq!(value_of(browser, "textbox", "Password").await, ALICE.1);
         browser.click("button", "Connect").await;
         wait_until_connected(browser).await;
+        // The settings fold once that Connect succeeds; unfolded again to untick.
+        browser
+            .wait_for_attribute(
+                "button",
+                "Connection settings",
+                "aria-expanded",
+                Some("false"),
+            )
+            .await;
+        browser.unfold_connection_settings().await;
 
         // Unticking forgets it at once.
         browser.click("checkbox", "Remember password").await;

@@ -587,6 +587,67 @@ fn unreachable_port_is_reported_in_the_form() {
     });
 }
 
+/// Once a Connect succeeds the connection settings fold away, so that the dashboard is
+/// what a phone shows first; a Disconnect unfolds them, and so does a Connect that fails,
+/// because the fields are what the user needs next.
+#[test]
+fn connection_settings_fold_once_connected_and_unfold_on_disconnect_or_failure() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        let settings_are = |expanded: &'static str| {
+            browser.wait_for_attribute(
+                "button",
+                "Connection settings",
+                "aria-expanded",
+                Some(expanded),
+            )
+        };
+        settings_are("true").await;
+        connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
+        wait_until_connected(browser).await;
+        settings_are("false").await;
+        assert!(
+            browser::find_once(&browser.client, "textbox", "Broker URL".into())
+                .await
+                .is_err(),
+            "folded settings still show the Broker URL field"
+        );
+
+        browser.click("button", "Disconnect").await;
+        settings_are("true").await;
+        let unreachable = format!("ws://127.0.0.1:{}", support::free_port());
+        browser::type_into(
+            &browser.find_by_role("textbox", "Broker URL").await,
+            &unreachable,
+        )
+        .await;
+        // Folded by hand: the failed Connect unfolds them again.
+        browser.click("button", "Connection settings").await;
+        settings_are("false").await;
+        browser.click("button", "Connect").await;
+        let expected = format!("Could not open {unreachable}");
+        browser
+            .wait_for_text("alert", Name::Any, &format!("{expected:?}"), |text| {
+                text.contains(&expected)
+            })
+            .await;
+        settings_are("true").await;
+        let kept = browser
+            .find_by_role("textbox", "Broker URL")
+            .await
+            .prop("value")
+            .await
+            .expect("cannot read the Broker URL field");
+        assert_eq!(
+            kept.as_deref(),
+            Some(unreachable.as_str()),
+            "the form keeps what was typed"
+        );
+        setup.browser.close().await;
+    });
+}
+
 #[test]
 fn demo_broker_home_heater_round_trip() {
     run(async {

@@ -259,3 +259,49 @@ fn on_a_phone_blocks_are_arranged_and_made_by_touch() {
         setup.browser.close().await;
     });
 }
+
+/// Connected on a phone, the dashboard comes first: the connection settings fold away,
+/// the history and read-out settings follow the blocks, and the first block starts
+/// within the first two screens (with everything above it unfolded it started near the
+/// end of the third).
+#[test]
+fn on_a_phone_once_connected_the_dashboard_comes_before_the_settings() {
+    run(async {
+        let setup = Setup::start_with_dashboard(crate::accessibility::every_block()).await;
+        let browser = &setup.browser;
+        browser.resize(PHONE.0, PHONE.1).await;
+        crate::accessibility::connect_with_values_and_a_firing_alert(&setup).await;
+        browser
+            .wait_for_attribute(
+                "button",
+                "Connection settings",
+                "aria-expanded",
+                Some("false"),
+            )
+            .await;
+        let settings = browser.find_by_role("region", "History and read-out").await;
+        let place = browser
+            .client
+            .execute(
+                "const block = document.querySelector('.blocks .block');\n\
+                 const top = block.getBoundingClientRect().top + window.scrollY;\n\
+                 const after = block.compareDocumentPosition(arguments[0]);\n\
+                 return [top, (after & Node.DOCUMENT_POSITION_FOLLOWING) !== 0, window.innerHeight];",
+                vec![serde_json::to_value(&settings).expect("an element serializes")],
+            )
+            .await
+            .expect("cannot place the first block");
+        let top = place[0].as_f64().unwrap_or(f64::MAX);
+        let screen = place[2].as_f64().unwrap_or(0.0);
+        assert!(
+            top < 2.0 * screen,
+            "the first block starts {top} px down, more than two screens of {screen} px: {place}"
+        );
+        assert_eq!(
+            place[1],
+            Value::Bool(true),
+            "the history and read-out settings come before the blocks"
+        );
+        setup.browser.close().await;
+    });
+}
