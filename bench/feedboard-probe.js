@@ -15,6 +15,12 @@
     source = 'chart';
   }
   if (!el) return 'missing';
+  // Watched on screen, as a user watches it: the first block in view. Headless
+  // Chromium's window is about 780×493; below its fold the browser skips painting what
+  // changes, and frames cost less than a watched page's (until session 14 the value
+  // block and the traffic figures were both below it).
+  const block = document.querySelector('.blocks .block');
+  if (block) block.scrollIntoView({ block: 'center' });
   const value = () => {
     const text = source === 'counter' ? el.textContent : el.getAttribute('aria-label');
     const m = source === 'counter' ? text.replace(/[^0-9]/g, '') : (/latest value (\d+)/.exec(text) || [])[1];
