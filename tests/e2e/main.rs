@@ -648,6 +648,41 @@ fn connection_settings_fold_once_connected_and_unfold_on_disconnect_or_failure()
     });
 }
 
+/// At every width from a phone's to a desktop's, each hint beside a box in the
+/// connection form is wide enough to read: at 780 px the three-column grid once squeezed
+/// "Held only until the page closes." to a letter a line.
+#[test]
+fn the_connection_forms_hints_are_readable_at_every_width() {
+    run(async {
+        let setup = Setup::start().await;
+        let browser = &setup.browser;
+        browser.find_by_role("textbox", "Broker URL").await;
+        let mut squeezed = Vec::new();
+        for width in [360, 600, 720, 780, 900, 1024, 1280] {
+            browser.resize(width, 900).await;
+            let narrow = browser
+                .client
+                .execute(
+                    "return [...document.querySelectorAll('.connection .hint')]\n\
+                       .filter((hint) => hint.textContent.trim() !== '')\n\
+                       .map((hint) => [hint.textContent.trim().slice(0, 30), hint.getBoundingClientRect().width])\n\
+                       .filter(([, w]) => w < 120);",
+                    vec![],
+                )
+                .await
+                .expect("cannot measure the hints");
+            if narrow.as_array().is_some_and(|a| !a.is_empty()) {
+                squeezed.push(format!("{width} px: {narrow}"));
+            }
+        }
+        assert!(
+            squeezed.is_empty(),
+            "hints narrower than 120 px: {squeezed:?}"
+        );
+        setup.browser.close().await;
+    });
+}
+
 #[test]
 fn demo_broker_home_heater_round_trip() {
     run(async {
