@@ -148,6 +148,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot click the {role} {name:?}: {e}"));
     }
 
+    /// Waits until the connection settings are unfolded (`true`) or folded (`false`).
+    pub async fn wait_for_connection_settings(&self, unfolded: bool) {
+        let expanded = if unfolded { "true" } else { "false" };
+        self.wait_for_attribute(
+            "button",
+            "Connection settings",
+            "aria-expanded",
+            Some(expanded),
+        )
+        .await;
+    }
+
     /// Unfolds the connection settings if they are folded (they fold once a Connect
     /// succeeds, and a page that connects by itself starts with them folded).
     pub async fn unfold_connection_settings(&self) {
@@ -156,13 +168,7 @@ impl Browser {
             .await;
         if expanded.as_deref() != Some("true") {
             self.click("button", "Connection settings").await;
-            self.wait_for_attribute(
-                "button",
-                "Connection settings",
-                "aria-expanded",
-                Some("true"),
-            )
-            .await;
+            self.wait_for_connection_settings(true).await;
         }
     }
 

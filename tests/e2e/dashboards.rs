@@ -249,14 +249,7 @@ fn the_password_is_kept_across_a_reload_only_when_remember_is_ticked() {
         browser.click("button", "Connect").await;
         wait_until_connected(browser).await;
         // The settings fold once that Connect succeeds; unfolded again to untick.
-        browser
-            .wait_for_attribute(
-                "button",
-                "Connection settings",
-                "aria-expanded",
-                Some("false"),
-            )
-            .await;
+        browser.wait_for_connection_settings(false).await;
         browser.unfold_connection_settings().await;
 
         // Unticking forgets it at once.

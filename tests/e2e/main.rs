@@ -595,18 +595,10 @@ fn connection_settings_fold_once_connected_and_unfold_on_disconnect_or_failure()
     run(async {
         let setup = Setup::start().await;
         let browser = &setup.browser;
-        let settings_are = |expanded: &'static str| {
-            browser.wait_for_attribute(
-                "button",
-                "Connection settings",
-                "aria-expanded",
-                Some(expanded),
-            )
-        };
-        settings_are("true").await;
+        browser.wait_for_connection_settings(true).await;
         connect_with_form(browser, &setup.ws_url(), "3.1.1", ALICE.0, ALICE.1).await;
         wait_until_connected(browser).await;
-        settings_are("false").await;
+        browser.wait_for_connection_settings(false).await;
         assert!(
             browser::find_once(&browser.client, "textbox", "Broker URL".into())
                 .await
@@ -615,7 +607,7 @@ fn connection_settings_fold_once_connected_and_unfold_on_disconnect_or_failure()
         );
 
         browser.click("button", "Disconnect").await;
-        settings_are("true").await;
+        browser.wait_for_connection_settings(true).await;
         let unreachable = format!("ws://127.0.0.1:{}", support::free_port());
         browser::type_into(
             &browser.find_by_role("textbox", "Broker URL").await,
@@ -624,7 +616,7 @@ fn connection_settings_fold_once_connected_and_unfold_on_disconnect_or_failure()
         .await;
         // Folded by hand: the failed Connect unfolds them again.
         browser.click("button", "Connection settings").await;
-        settings_are("false").await;
+        browser.wait_for_connection_settings(false).await;
         browser.click("button", "Connect").await;
         let expected = format!("Could not open {unreachable}");
         browser
@@ -632,7 +624,7 @@ fn connection_settings_fold_once_connected_and_unfold_on_disconnect_or_failure()
                 text.contains(&expected)
             })
             .await;
-        settings_are("true").await;
+        browser.wait_for_connection_settings(true).await;
         let kept = browser
             .find_by_role("textbox", "Broker URL")
             .await

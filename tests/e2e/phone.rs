@@ -271,14 +271,7 @@ fn on_a_phone_once_connected_the_dashboard_comes_before_the_settings() {
         let browser = &setup.browser;
         browser.resize(PHONE.0, PHONE.1).await;
         crate::accessibility::connect_with_values_and_a_firing_alert(&setup).await;
-        browser
-            .wait_for_attribute(
-                "button",
-                "Connection settings",
-                "aria-expanded",
-                Some("false"),
-            )
-            .await;
+        browser.wait_for_connection_settings(false).await;
         let settings = browser.find_by_role("region", "History and read-out").await;
         let place = browser
             .client
