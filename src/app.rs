@@ -5,6 +5,7 @@ mod alert_editor;
 mod alert_sound;
 mod alerts_panel;
 mod alerts_section;
+mod check_field;
 mod connection_form;
 mod csv_export;
 mod dashboard_picker;
@@ -27,6 +28,7 @@ mod workspace;
 use leptos::prelude::*;
 
 pub use alerts_panel::Alerts;
+pub use check_field::CheckField;
 pub use connection_form::ConnectionForm;
 pub use dashboards_handle::Dashboards;
 pub use feeds_context::{BoundBlock, FeedHandle, FeedsContext, FEED_CAPACITY};

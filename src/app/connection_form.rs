@@ -4,6 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use mqtt_session::ProtocolVersion;
 
+use super::CheckField;
 use crate::connection::{BrokerUrl, Connection, ConnectionSettings, ConnectionStatus};
 
 /// Broker URL, client id, credentials, protocol version and keep-alive, with Connect and
@@ -146,27 +147,19 @@ pub fn ConnectionForm(
                         prop:value=password
                         on:input:target=move |ev| password.set(ev.target().value()) />
                 </div>
-                <div class="field check">
-                    <label>
-                        <input type="checkbox" aria-describedby="remember-hint"
-                            prop:checked=remember
-                            on:change:target=move |ev| remember.set(ev.target().checked()) />
-                        "Remember password"
-                    </label>
-                    <p id="remember-hint" class="hint">
-                        {move || if remember.get() {
-                            "Saved with this dashboard in this browser, unencrypted. Never exported or shared."
-                        } else {
-                            "Held only until the page closes."
-                        }}
-                    </p>
+                <CheckField label="Remember password" checked=remember hint_id="remember-hint"
+                    hint=Signal::derive(move || if remember.get() {
+                        "Saved with this dashboard in this browser, unencrypted. Never exported or shared."
+                    } else {
+                        "Held only until the page closes."
+                    }.to_owned())>
                     <button type="button" class="forget" on:click=forget_login>"Forget login"</button>
                     <p class="hint" role="status" aria-label="Forget login result">
                         {move || forgotten.get().then_some(
                             "Username and password removed from this page and from this browser's storage. A connection already made stays open until you disconnect."
                         )}
                     </p>
-                </div>
+                </CheckField>
                 <div class="field">
                     <label for="client-id">"Client ID"</label>
                     <input id="client-id" type="text" spellcheck="false" placeholder=client_id_placeholder
@@ -191,38 +184,20 @@ pub fn ConnectionForm(
                         prop:value=keep_alive
                         on:input:target=move |ev| keep_alive.set(ev.target().value()) />
                 </div>
-                <div class="field check wide">
-                    <label>
-                        <input type="checkbox" aria-describedby="clean-start-hint"
-                            prop:checked=clean_start
-                            on:change:target=move |ev| clean_start.set(ev.target().checked()) />
-                        "Clean start"
-                    </label>
-                    <p id="clean-start-hint" class="hint">
-                        {move || if clean_start.get() {
-                            "Untick to have the broker keep your subscriptions and queue messages while you are away."
-                        } else {
-                            "The broker keeps this session (MQTT 5.0: for 1 hour) and queues QoS 1 messages while you are away."
-                        }}
-                    </p>
-                </div>
-                <div class="field check wide">
-                    <label>
-                        <input type="checkbox" aria-describedby="adafruit-hint"
-                            prop:checked=adafruit
-                            on:change:target=move |ev| adafruit.set(ev.target().checked()) />
-                        "Adafruit IO mode"
-                    </label>
-                    <p id="adafruit-hint" class="hint">
-                        {move || if adafruit.get() {
-                            let user = username.get();
-                            let user = if user.trim().is_empty() { "<username>".to_owned() } else { user.trim().to_owned() };
-                            format!("A block's feed key, such as temperature, means {user}/f/temperature. Each feed's last value is fetched on connect, and Adafruit IO's throttle and error messages are shown. Your Adafruit IO key is the password.")
-                        } else {
-                            "For io.adafruit.com (wss://io.adafruit.com/mqtt, port 443): blocks may then name feeds by their key.".to_owned()
-                        }}
-                    </p>
-                </div>
+                <CheckField label="Clean start" checked=clean_start hint_id="clean-start-hint" wide=true
+                    hint=Signal::derive(move || if clean_start.get() {
+                        "Untick to have the broker keep your subscriptions and queue messages while you are away."
+                    } else {
+                        "The broker keeps this session (MQTT 5.0: for 1 hour) and queues QoS 1 messages while you are away."
+                    }.to_owned()) />
+                <CheckField label="Adafruit IO mode" checked=adafruit hint_id="adafruit-hint" wide=true
+                    hint=Signal::derive(move || if adafruit.get() {
+                        let user = username.get();
+                        let user = if user.trim().is_empty() { "<username>" } else { user.trim() };
+                        format!("A block's feed key, such as temperature, means {user}/f/temperature. Each feed's last value is fetched on connect, and Adafruit IO's throttle and error messages are shown. Your Adafruit IO key is the password.")
+                    } else {
+                        "For io.adafruit.com (wss://io.adafruit.com/mqtt, port 443): blocks may then name feeds by their key.".to_owned()
+                    }) />
             </div>
             <div class="actions">
                 <button type="submit" disabled=move || !idle()>"Connect"</button>
